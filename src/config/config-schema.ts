@@ -1,0 +1,53 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The gateway configuration: one schema, validated once at start-up by `loadConfig`, frozen, and
+ * passed explicitly. The TypeScript type is derived from this schema, so the two cannot drift.
+ */
+export const GatewayConfigSchema = Type.Object({
+  /** `production` refuses test OINs (prefix 00000099) and never generates keys. */
+  mode: Type.Union([Type.Literal('development'), Type.Literal('production')]),
+  api: Type.Object({
+    host: Type.String({ minLength: 1 }),
+    port: Type.Integer({ minimum: 0, maximum: 65535 }),
+    /** Base URL callers use, without `/v1`; the token endpoint URL (client-assertion `aud`) and token issuer derive from it. */
+    publicUrl: Type.String({ pattern: '^https://[^/]+$' }),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 1073741824 }),
+  }),
+  ops: Type.Object({
+    host: Type.String({ minLength: 1 }),
+    port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  }),
+  tls: Type.Object({
+    certFile: Type.String({ minLength: 1 }),
+    keyFile: Type.String({ minLength: 1 }),
+    /** Trust anchors for client certificates (PEM, one or more roots). */
+    caFile: Type.String({ minLength: 1 }),
+    /** CRLs (PEM) of every CA in the chain; without it revocation is not checked. */
+    crlFile: Type.Optional(Type.String({ minLength: 1 })),
+    minVersion: Type.Union([Type.Literal('TLSv1.2'), Type.Literal('TLSv1.3')]),
+  }),
+  partiesFile: Type.String({ minLength: 1 }),
+  database: Type.Object({
+    /** `sqlite:<path>` (the embedded store) or a path ending in `.db`. */
+    url: Type.String({ minLength: 1 }),
+  }),
+  tokens: Type.Object({
+    /** PKCS#8 PEM of the gateway's ES256 token-signing key; generated in development when missing. */
+    signingKeyFile: Type.String({ minLength: 1 }),
+    ttlSeconds: Type.Integer({ minimum: 30, maximum: 3600 }),
+    /** Verified tokens kept in memory (a bounded LRU), so only the first use pays for the signature check. */
+    cacheSize: Type.Integer({ minimum: 0, maximum: 1000000 }),
+  }),
+  rateLimit: Type.Object({
+    /** Requests per OIN per window; 0 turns rate limiting off. Counted per instance. */
+    max: Type.Integer({ minimum: 0 }),
+    windowSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+  }),
+  log: Type.Object({
+    level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  }),
+}, { additionalProperties: false });
+
+/** The validated, frozen gateway configuration. */
+export type GatewayConfig = Readonly<Static<typeof GatewayConfigSchema>>;
