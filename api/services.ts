@@ -1,0 +1,14 @@
+import type { PartyRegistry } from '../src/domain/party-registry.js';
+import type { Contract } from '../src/server/contract.js';
+import type { TokenEndpoint } from '../src/security/token-endpoint.js';
+import type { Store } from '../src/store/store.js';
+import type { Clock } from '../src/security/clock.js';
+
+/** What the HTTP layer's plugins may call: domain and security services, never SQL or crypto directly. */
+export interface ApiServices {
+  readonly contract: Contract;
+  readonly registry: PartyRegistry;
+  readonly tokenEndpoint: TokenEndpoint;
+  readonly store: Store;
+  readonly clock: Clock;
+}

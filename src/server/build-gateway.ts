@@ -1,0 +1,133 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import type { Logger } from 'pino';
+import { contractApi } from '../../api/contract.js';
+import { oauthTokenApi } from '../../api/oauth-token.js';
+import { partijenApi } from '../../api/partijen.js';
+import type { ApiServices } from '../../api/services.js';
+import type { GatewayConfig } from '../config/config-schema.js';
+import type { PartyRegistry } from '../domain/party-registry.js';
+import { TooManyRequestsError } from '../errors.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { AccessTokens } from '../security/access-tokens.js';
+import { BearerAuthorizer } from '../security/bearer-authorization.js';
+import { ClientAssertionVerifier } from '../security/client-assertion.js';
+import { ConnectionIdentifier } from '../security/client-certificate.js';
+import type { Clock } from '../security/clock.js';
+import { TokenEndpoint } from '../security/token-endpoint.js';
+import type { Store } from '../store/store.js';
+import { accessControlHook } from './access-control.js';
+import { adrHeaders } from './adr-headers.js';
+import { API_PREFIX, loadContract, type Contract } from './contract.js';
+import { registerMethodNotAllowed } from './contract-routes.js';
+import { registerProblemHandling } from './problem-handler.js';
+import { RequestValidator } from './request-validation.js';
+import './request-context.js';
+import { traceFrom, transactionIdOf } from './tracing.js';
+import { tlsServerOptions, type TlsMaterial } from './tls-options.js';
+
+/** Everything the gateway needs from outside; the launcher builds these, tests pass their own. */
+export interface GatewayDeps {
+  readonly store: Store;
+  readonly registry: PartyRegistry;
+  readonly tokens: AccessTokens;
+  readonly clock: Clock;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  /** Server certificate, key, trust anchors and CRLs. Without it the app speaks plain HTTP and refuses every request (no client certificate). */
+  readonly tls?: TlsMaterial;
+  readonly contract?: Contract;
+}
+
+/**
+ * Builds the API gateway (a Fastify instance) without listening: the launcher calls `listen`,
+ * tests call `inject` or listen on port 0.
+ */
+export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Promise<FastifyInstance> {
+  const contract = deps.contract ?? loadContract();
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    genReqId: transactionIdOf,
+    requestIdHeader: false,
+    requestIdLogLabel: 'transactionId',
+    bodyLimit: config.api.bodyLimitBytes,
+    ignoreTrailingSlash: false,
+    ignoreDuplicateSlashes: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ...(deps.tls ? { https: tlsServerOptions(deps.tls, config.tls.minVersion) } : {}),
+  }) as unknown as FastifyInstance;
+
+  const identifier = new ConnectionIdentifier(deps.registry, { production: config.mode === 'production' });
+  const authorizer = new BearerAuthorizer({ tokens: deps.tokens, registry: deps.registry });
+  const validator = new RequestValidator(contract);
+  const tokenEndpointUrl = `${config.api.publicUrl}${API_PREFIX}/oauth/token`;
+  const services: ApiServices = {
+    contract,
+    registry: deps.registry,
+    store: deps.store,
+    clock: deps.clock,
+    tokenEndpoint: new TokenEndpoint({
+      registry: deps.registry,
+      tokens: deps.tokens,
+      assertions: new ClientAssertionVerifier({ store: deps.store, clock: deps.clock, tokenEndpointUrl }),
+    }),
+  };
+
+  app.decorateRequest('identity', undefined);
+  app.decorateRequest('caller', undefined);
+  app.decorateRequest('trace', undefined as never);
+  app.decorateReply('problemCode', undefined);
+  registerProblemHandling(app, { bodyLimit: config.api.bodyLimitBytes });
+
+  const headers = adrHeaders(contract.version);
+  app.addHook('onRequest', async (request, reply) => {
+    request.trace = traceFrom(request.headers.traceparent);
+    reply.headers(headers).header('fsc-transaction-id', request.id);
+    const extra = request.routeOptions.config.headers;
+    if (extra) reply.headers(extra);
+  });
+  if (config.rateLimit.max > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: config.rateLimit.max,
+      timeWindow: config.rateLimit.windowSeconds * 1000,
+      keyGenerator: (request) => identifier.tryIdentify(request.raw.socket)?.oin ?? request.ip,
+      errorResponseBuilder: (_request, context) => new TooManyRequestsError(Math.max(1, Math.ceil(context.ttl / 1000)), context.max),
+    });
+  }
+  app.addHook('onRequest', accessControlHook({ identifier, authorizer }));
+  app.addHook('preValidation', async (request) => {
+    const operation = request.routeOptions.config.operation;
+    if (!operation) return;
+    validator.validate(operation.operationId, {
+      params: request.params, querystring: request.query, headers: request.headers, body: request.body,
+    }, operation.bodyRequired);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const operation = request.routeOptions.config.operation?.operationId ?? 'none';
+    const seconds = reply.elapsedTime / 1000;
+    deps.metrics.requests.inc({ operation, status: String(reply.statusCode) });
+    deps.metrics.duration.observe({ operation }, seconds);
+    if (reply.problemCode) deps.metrics.refusals.inc({ code: reply.problemCode });
+    request.log.info({
+      method: request.method,
+      path: request.url.split('?')[0]!.slice(0, 200),
+      operation,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      oin: request.identity?.oin,
+      traceId: request.trace.traceId,
+      ...(reply.problemCode ? { problem: reply.problemCode } : {}),
+    }, 'request');
+  });
+
+  await app.register(formbody, { bodyLimit: 16 * 1024 });
+  await app.register(contractApi(services));
+  await app.register(oauthTokenApi(services));
+  await app.register(partijenApi(services));
+  registerMethodNotAllowed(app, contract);
+  return app;
+}

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ServiceUnavailableError } from '../../errors.js';
+import type { Store } from '../store.js';
+import { SQLITE_MIGRATIONS, type Migration } from './migrations.js';
+
+/**
+ * The embedded store: one SQLite file in WAL mode, opened by one gateway process. Statements are
+ * prepared once. better-sqlite3 is synchronous, which is fine for the short statements used here and
+ * keeps each call atomic with respect to the event loop.
+ */
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
+  readonly #db: Database.Database;
+  readonly #insertJti: Database.Statement<[string, string, number]>;
+  readonly #purgeJti: Database.Statement<[number]>;
+
+  private constructor(db: Database.Database) {
+    this.#db = db;
+    this.#insertJti = db.prepare('INSERT OR IGNORE INTO gebruikte_assertion_id (uitgever, jti, verloopt) VALUES (?, ?, ?)');
+    this.#purgeJti = db.prepare('DELETE FROM gebruikte_assertion_id WHERE verloopt < ?');
+  }
+
+  /**
+   * Opens (creating if needed) the database file and applies pending migrations.
+   * @param file a path, or `:memory:` for tests
+   */
+  static open(file: string, migrations: readonly Migration[] = SQLITE_MIGRATIONS): SqliteStore {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, migrations);
+    return new SqliteStore(db);
+  }
+
+  /** Versions of the applied migrations, oldest first. */
+  appliedMigrations(): number[] {
+    return this.#db.prepare('SELECT version FROM schema_migratie ORDER BY version').pluck().all() as number[];
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.#db.prepare('SELECT 1').get();
+    } catch (error) {
+      throw new ServiceUnavailableError('The embedded store does not answer.', 5, error);
+    }
+  }
+
+  async consumeAssertionId(issuer: string, jti: string, expiresAt: Date): Promise<boolean> {
+    return this.#insertJti.run(issuer, jti, expiresAt.getTime()).changes === 1;
+  }
+
+  async purgeExpiredAssertionIds(now: Date): Promise<number> {
+    return this.#purgeJti.run(now.getTime()).changes;
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+function migrate(db: Database.Database, migrations: readonly Migration[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migratie (
+    version INTEGER PRIMARY KEY, naam TEXT NOT NULL, toegepast TEXT NOT NULL)`);
+  const applied = new Set(db.prepare('SELECT version FROM schema_migratie').pluck().all() as number[]);
+  const record = db.prepare('INSERT INTO schema_migratie (version, naam, toegepast) VALUES (?, ?, ?)');
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    }).immediate();
+  }
+}
