@@ -140,3 +140,16 @@ function readPartyCertificate(file: string, oin: string, at: string): string {
 function fieldPath(instancePath: string): string {
   return instancePath.split('/').slice(1).reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '') || '(root)';
 }
+
+/**
+ * The id, OIN and name of every party in a registry file, checked against the schema but not
+ * against certificates — what `ketenpoort pki init` needs before the certificates exist.
+ */
+export function readRegistryParties(file: string): Array<{ id: string; oin: string; naam: string }> {
+  const data: unknown = YAML.parse(readFileSync(file, 'utf8'));
+  if (!validate(data)) {
+    const e = validate.errors![0]!;
+    throw new ConfigurationError(fieldPath(e.instancePath), e.message ?? 'invalid');
+  }
+  return (data as RegistryFile).partijen.map(({ id, oin, naam }) => ({ id, oin, naam }));
+}

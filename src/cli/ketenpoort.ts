@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { readProcessEnvironment } from '../config/environment.js';
+import { loadConfig } from '../config/load-config.js';
+import { readRegistryParties } from '../config/party-registry-file.js';
+import { projectPath } from '../config/project-paths.js';
+import { ConfigurationError } from '../errors.js';
+import { createLogger } from '../observability/logger.js';
+import { initDevPki } from '../pki/test-pki.js';
+import { startGateway } from '../server/launcher.js';
+import { registerPkiCommands } from './pki-command.js';
+
+const DEV_PKI_DIR = projectPath('certs', 'dev');
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const program = new Command('ketenpoort')
+  .description('Ketenpoort: the chain gateway for proactive social-security service.')
+  .showHelpAfterError()
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+
+program.command('start')
+  .description('Start the gateway: the API port (mutual TLS) and the ops port. Configured by KETENPOORT_* variables (see README).')
+  .action(async () => {
+    const config = loadConfig(readProcessEnvironment());
+    const logger = createLogger(config.log.level);
+    if (config.mode === 'development' && !existsSync(DEV_PKI_DIR) && config.tls.certFile.startsWith(DEV_PKI_DIR + path.sep)) {
+      logger.info({ dir: DEV_PKI_DIR }, 'no development PKI yet: running "ketenpoort pki init"');
+      await initDevPki({ dir: DEV_PKI_DIR, parties: readRegistryParties(config.partiesFile) });
+    }
+    const gateway = await startGateway(config, logger);
+    logger.info({ api: `https://${config.api.host}:${config.api.port}`, ops: `http://${config.ops.host}:${config.ops.port}`, mode: config.mode }, 'Ketenpoort is listening');
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+      setTimeout(() => {
+        logger.error('graceful shutdown took too long; exiting');
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS).unref();
+      gateway.close().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+
+registerPkiCommands(program, {
+  defaultDir: DEV_PKI_DIR,
+  loadDemoParties: async () => readRegistryParties(projectPath('config', 'partijen.dev.yaml')),
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigurationError) {
+    process.stderr.write(`ketenpoort: configuration error: ${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}

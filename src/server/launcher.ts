@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config/config-schema.js';
+import { loadPartyRegistry } from '../config/party-registry-file.js';
+import { ConfigurationError } from '../errors.js';
+import { GatewayMetrics } from '../observability/metrics.js';
+import { AccessTokens } from '../security/access-tokens.js';
+import { systemClock } from '../security/clock.js';
+import { loadTokenSigningKey } from '../security/token-signing-key.js';
+import { openStore } from '../store/open-store.js';
+import { buildGateway } from './build-gateway.js';
+import { API_PREFIX, loadContract } from './contract.js';
+import { buildOpsServer } from './ops-server.js';
+
+/** A running gateway: both ports and a way to stop them. */
+export interface RunningGateway {
+  readonly api: FastifyInstance;
+  readonly ops: FastifyInstance;
+  close(): Promise<void>;
+}
+
+const PURGE_INTERVAL_MS = 60_000;
+
+/**
+ * Reads certificates, keys, the party registry and the store named by the configuration, builds
+ * both servers and listens. Every file problem is a `ConfigurationError` naming the setting.
+ */
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const production = config.mode === 'production';
+  const tls = {
+    cert: readSetting('KETENPOORT_TLS_CERT', config.tls.certFile),
+    key: readSetting('KETENPOORT_TLS_KEY', config.tls.keyFile),
+    ca: readSetting('KETENPOORT_TLS_CA', config.tls.caFile),
+    ...(config.tls.crlFile ? { crl: readSetting('KETENPOORT_TLS_CRL', config.tls.crlFile) } : {}),
+  };
+  const registry = loadPartyRegistry(config.partiesFile, { production });
+  const contract = loadContract();
+  const store = openStore(config.database.url);
+  const metrics = new GatewayMetrics();
+  const tokens = await AccessTokens.create(loadTokenSigningKey(config.tokens.signingKeyFile, { mayCreate: !production }), {
+    issuer: config.api.publicUrl,
+    audience: `${config.api.publicUrl}${API_PREFIX}`,
+    ttlSeconds: config.tokens.ttlSeconds,
+    cacheSize: config.tokens.cacheSize,
+    clock: systemClock,
+  });
+  const api = await buildGateway(config, { store, registry, tokens, clock: systemClock, metrics, logger, tls, contract });
+  const ops = await buildOpsServer({ store, metrics, contract, logger });
+  await api.listen({ host: config.api.host, port: config.api.port });
+  await ops.listen({ host: config.ops.host, port: config.ops.port });
+
+  const purge = setInterval(() => {
+    store.purgeExpiredAssertionIds(systemClock.now())
+      .catch((error: unknown) => logger.warn({ err: error }, 'purge of used assertion ids failed'));
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    api,
+    ops,
+    close: () => (closing ??= (async () => {
+      clearInterval(purge);
+      await Promise.allSettled([api.close(), ops.close()]);
+      await store.close();
+    })()),
+  };
+}
+
+function readSetting(setting: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError(setting, `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}

@@ -1,0 +1,40 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { Store } from '../store/store.js';
+import { adrHeaders } from './adr-headers.js';
+import { API_PREFIX, type Contract } from './contract.js';
+import { registerProblemHandling } from './problem-handler.js';
+import { transactionIdOf } from './tracing.js';
+
+/**
+ * The ops port: plain HTTP, bound to localhost by default, for the operator and the platform —
+ * liveness, readiness (the store answers), Prometheus metrics, and the contract without a client
+ * certificate. It never serves personal data.
+ */
+export async function buildOpsServer(deps: { store: Store; metrics: GatewayMetrics; contract: Contract; logger: Logger }): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.logger.child({ port: 'ops' }), disableRequestLogging: true, genReqId: transactionIdOf }) as unknown as FastifyInstance;
+  app.decorateReply('problemCode', undefined);
+  registerProblemHandling(app, { bodyLimit: 1024 });
+  const headers = adrHeaders(deps.contract.version);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.headers(headers).header('fsc-transaction-id', request.id);
+  });
+
+  app.get('/health/live', async () => ({ status: 'UP' }));
+  app.get('/health/ready', async (_request, reply) => {
+    try {
+      await deps.store.ping();
+      return { status: 'UP', store: deps.store.engine };
+    } catch {
+      return reply.code(503).send({ status: 'DOWN', store: deps.store.engine });
+    }
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  app.get(`${API_PREFIX}/openapi.json`, async (_request, reply) =>
+    reply.header('access-control-allow-origin', '*').type('application/json; charset=utf-8').send(deps.contract.json));
+  app.get(`${API_PREFIX}/openapi.yaml`, async (_request, reply) =>
+    reply.header('access-control-allow-origin', '*').type('application/yaml; charset=utf-8').send(deps.contract.yaml));
+  return app;
+}
