@@ -9,8 +9,8 @@ export function contractApi(services: ApiServices): FastifyPluginAsync {
   return async (app) => {
     const { contract } = services;
     app.route(contractRoute(contract, 'haalContractJson', async (_request, reply) =>
-      reply.type('application/json; charset=utf-8').send(contract.json), CORS));
+      reply.type('application/json; charset=utf-8').send(contract.json), { headers: CORS }));
     app.route(contractRoute(contract, 'haalContractYaml', async (_request, reply) =>
-      reply.type('application/yaml; charset=utf-8').send(contract.yaml), CORS));
+      reply.type('application/yaml; charset=utf-8').send(contract.yaml), { headers: CORS }));
   };
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import { readProcessEnvironment } from '../config/environment.js';
 import { loadConfig } from '../config/load-config.js';
 import { readRegistryParties } from '../config/party-registry-file.js';
@@ -30,7 +32,7 @@ program.command('start')
       await initDevPki({ dir: DEV_PKI_DIR, parties: readRegistryParties(config.partiesFile) });
     }
     const gateway = await startGateway(config, logger);
-    logger.info({ api: `https://${config.api.host}:${config.api.port}`, ops: `http://${config.ops.host}:${config.ops.port}`, mode: config.mode }, 'Ketenpoort is listening');
+    logger.info({ api: listeningUrl('https', gateway.api), ops: listeningUrl('http', gateway.ops), mode: config.mode }, 'Ketenpoort is listening');
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
       setTimeout(() => {
@@ -42,6 +44,13 @@ program.command('start')
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+
+/** Where a server actually listens (the configured port may be 0). */
+function listeningUrl(scheme: string, server: FastifyInstance): string {
+  const address = server.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${scheme}://${host}:${address.port}`;
+}
 
 registerPkiCommands(program, {
   defaultDir: DEV_PKI_DIR,

@@ -124,7 +124,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     }, 'request');
   });
 
-  await app.register(formbody, { bodyLimit: 16 * 1024 });
+  await app.register(formbody);
   await app.register(contractApi(services));
   await app.register(oauthTokenApi(services));
   await app.register(partijenApi(services));

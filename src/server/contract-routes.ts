@@ -28,14 +28,16 @@ export type ContractHandler<K extends keyof operations> = (
  * the contract, so a handler states only what it does.
  */
 export function contractRoute<K extends keyof operations & string>(
-  contract: Contract, operationId: K, handler: ContractHandler<K>, headers?: Record<string, string>,
+  contract: Contract, operationId: K, handler: ContractHandler<K>,
+  options: { headers?: Record<string, string>; bodyLimit?: number } = {},
 ): RouteOptions {
   const operation = contract.operations.get(operationId);
   if (!operation) throw new Error(`contract has no operation ${operationId}`);
   return {
     method: operation.method,
     url: operation.url,
-    config: { operation, ...(headers ? { headers } : {}) },
+    config: { operation, ...(options.headers ? { headers: options.headers } : {}) },
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     handler: handler as unknown as RouteOptions['handler'],
   };
 }

@@ -13,7 +13,7 @@ export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 const FASTIFY_ERRORS: Readonly<Record<string, (error: FastifyError, request: FastifyRequest, bodyLimit: number) => KetenpoortError>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: (_e, request) => new UnsupportedMediaTypeError(request.headers['content-type'],
     request.routeOptions.config.operation?.consumes ?? ['(no body)']),
-  FST_ERR_CTP_BODY_TOO_LARGE: (_e, _r, bodyLimit) => new PayloadTooLargeError(bodyLimit),
+  FST_ERR_CTP_BODY_TOO_LARGE: (_e, request, bodyLimit) => new PayloadTooLargeError(request.routeOptions.bodyLimit ?? bodyLimit),
   FST_ERR_CTP_EMPTY_JSON_BODY: () => new InvalidInputError('The body is empty but Content-Type says JSON.',
     [{ in: 'body', name: '', code: 'required', reason: 'A JSON body is required.' }], 'invalid-json'),
   FST_ERR_CTP_INVALID_JSON_BODY: () => new InvalidInputError('The body is not valid JSON.',

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import t from 'tap';
+import { Agent, request } from 'undici';
+import YAML from 'yaml';
+import { projectPath } from '../../../src/config/project-paths.js';
+import { fixturePki } from '../../helpers/fixture-pki.js';
+
+const CLI = projectPath('src', 'cli', 'ketenpoort.ts');
+
+/** A registry file for the fixture PKI (the dev registry with fixture certificate paths). */
+function writeRegistry(dir: string): string {
+  const data = YAML.parse(readFileSync(projectPath('config', 'partijen.dev.yaml'), 'utf8'));
+  for (const party of data.partijen) party.certificaten = [fixturePki.party(party.id).cert];
+  const file = `${dir}/partijen.yaml`;
+  writeFileSync(file, YAML.stringify(data));
+  return file;
+}
+
+function startProcess(env: Record<string, string>) {
+  return spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
+    cwd: projectPath(), env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+t.test('a real gateway process: listens on both ports, serves mTLS, shuts down gracefully on SIGTERM', async (t) => {
+  const dir = t.testdir({});
+  const child = startProcess({
+    KETENPOORT_PORT: '0', KETENPOORT_HOST: '127.0.0.1', KETENPOORT_OPS_PORT: '0',
+    KETENPOORT_TLS_CERT: fixturePki.server.chain, KETENPOORT_TLS_KEY: fixturePki.server.key,
+    KETENPOORT_TLS_CA: fixturePki.trustAnchors, KETENPOORT_TLS_CRL: fixturePki.crls,
+    KETENPOORT_PARTIES: writeRegistry(dir), KETENPOORT_DATABASE_URL: `sqlite:${dir}/kp.db`, KETENPOORT_TOKEN_KEY: `${dir}/token.pem`,
+  });
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  let listening: { api: string; ops: string } | undefined;
+  for await (const line of createInterface({ input: child.stdout })) {
+    const entry = JSON.parse(line);
+    if (entry.msg === 'Ketenpoort is listening') { listening = entry; break; }
+  }
+  t.ok(listening, 'logged where it listens');
+  const ops = new URL(listening!.ops);
+  const ready = await request(`${listening!.ops}/health/ready`);
+  t.equal(ready.statusCode, 200);
+  t.same(await ready.body.json(), { status: 'UP', store: 'sqlite' });
+  t.equal(ops.hostname, '127.0.0.1', 'ops port on localhost');
+
+  const party = fixturePki.party('uwv');
+  const agent = new Agent({ connect: { ca: readFileSync(fixturePki.trustAnchors), cert: readFileSync(party.chain), key: readFileSync(party.key), servername: 'localhost' } });
+  t.teardown(() => agent.close());
+  const api = listening!.api;
+  const token = await request(`${api}/v1/oauth/token`, {
+    dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials&client_id=00000099000000000101',
+  });
+  t.equal(token.statusCode, 200);
+  const { access_token } = await token.body.json() as { access_token: string };
+  const me = await request(`${api}/v1/partijen/mij`, { dispatcher: agent, headers: { authorization: `Bearer ${access_token}` } });
+  t.equal(me.statusCode, 200);
+  t.equal((await me.body.json() as { oin: string }).oin, '00000099000000000101');
+
+  const noCert = new Agent({ connect: { ca: readFileSync(fixturePki.trustAnchors), servername: 'localhost' } });
+  t.teardown(() => noCert.close());
+  const refused = await request(`${api}/v1/openapi.json`, { dispatcher: noCert });
+  t.equal(refused.statusCode, 403, 'no client certificate: refused');
+  await refused.body.dump();
+
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'exit');
+  t.equal(code, 0, 'exits 0 after a graceful shutdown');
+});
+
+t.test('a bad setting stops the start with a message that names it', async (t) => {
+  const child = startProcess({ KETENPOORT_PORT: 'achtduizend' });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const [code] = await once(child, 'exit');
+  t.equal(code, 78);
+  t.match(stderr, /configuration error: KETENPOORT_PORT: must be an integer/);
+});
+
+t.test('--help works on every command', async (t) => {
+  for (const args of [['--help'], ['start', '--help'], ['pki', '--help'], ['pki', 'init', '--help'], ['pki', 'issue', '--help']]) {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: projectPath(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    const [code] = await once(child, 'exit');
+    t.equal(code, 0, `${args.join(' ')} exits 0`);
+    t.match(stdout, /Usage: ketenpoort/, `${args.join(' ')} prints usage`);
+  }
+});
