@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
@@ -48,13 +48,13 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   const contract = deps.contract ?? loadContract();
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // One access-log line per request is written in onResponse; Fastify's own two are off.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'transactionId' }),
     genReqId: transactionIdOf,
     requestIdHeader: false,
-    requestIdLogLabel: 'transactionId',
     bodyLimit: config.api.bodyLimitBytes,
-    ignoreTrailingSlash: false,
-    ignoreDuplicateSlashes: false,
+    // ADR: `/x/` is another resource than `/x` (a 404), never a redirect.
+    routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ...(deps.tls ? { https: tlsServerOptions(deps.tls, config.tls.minVersion) } : {}),

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Store } from '../store/store.js';
@@ -13,7 +13,7 @@ import { transactionIdOf } from './tracing.js';
  * certificate. It never serves personal data.
  */
 export async function buildOpsServer(deps: { store: Store; metrics: GatewayMetrics; contract: Contract; logger: Logger }): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger.child({ port: 'ops' }), disableRequestLogging: true, genReqId: transactionIdOf }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: deps.logger.child({ port: 'ops' }), logController: new LogController({ disableRequestLogging: true }), genReqId: transactionIdOf }) as unknown as FastifyInstance;
   app.decorateReply('problemCode', undefined);
   registerProblemHandling(app, { bodyLimit: 1024 });
   const headers = adrHeaders(deps.contract.version);

@@ -31,11 +31,21 @@ export function tlsServerOptions(material: TlsMaterial, minVersion: 'TLSv1.2' | 
     key: material.key,
     cert: material.cert,
     ca: material.ca,
-    ...(material.crl ? { crl: material.crl } : {}),
+    ...(material.crl ? { crl: splitPemBlocks(String(material.crl)) } : {}),
     requestCert: true,
     rejectUnauthorized: false,
     minVersion,
     ciphers: TLS12_CIPHERS,
     honorCipherOrder: true,
   };
+}
+
+/**
+ * Splits concatenated PEM blocks. Node reads only the first CRL of a single PEM string, so a
+ * `crls.pem` with the root's and the intermediate's CRL must be passed as an array — otherwise
+ * OpenSSL (which checks the whole chain once CRLs are set) finds no CRL for one CA and refuses every
+ * client with UNABLE_TO_GET_CRL.
+ */
+export function splitPemBlocks(pem: string): string[] {
+  return pem.match(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g) ?? [];
 }

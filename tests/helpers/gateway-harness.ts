@@ -116,7 +116,9 @@ export async function startTestGateway(t: TapLike, options: {
   });
 
   const clientWith = (material: ClientMaterial | undefined, oin?: string): TestClient => {
+    // One connection per client, so a test can reason about per-connection work.
     const agent = new Agent({
+      connections: 1,
       connect: {
         ca: readFileSync(fixturePki.trustAnchors),
         ...(material ? { cert: readFileSync(material.chain), key: readFileSync(material.key) } : {}),
