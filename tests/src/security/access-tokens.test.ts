@@ -19,9 +19,8 @@ async function assertion(party: string, claims: Record<string, unknown>, options
   const oin = { uwv: '00000099000000000101', svb: '00000099000000000102' }[party]!;
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const key = await importPKCS8(readFileSync(fixturePki.party(party).key, 'utf8'), options.alg ?? 'PS256');
-  return new SignJWT({ jti: randomUUID(), ...claims })
+  return new SignJWT({ jti: randomUUID(), iss: oin, sub: oin, aud: TOKEN_URL, iat: now, exp: options.exp ?? now + 120, ...claims })
     .setProtectedHeader({ alg: options.alg ?? 'PS256' })
-    .setIssuer(oin).setSubject(oin).setAudience(TOKEN_URL).setIssuedAt(now).setExpirationTime(options.exp ?? now + 120)
     .sign(key);
 }
 
