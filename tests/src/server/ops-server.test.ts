@@ -29,6 +29,13 @@ t.test('health, readiness, metrics and the contract on the ops port', async (t) 
   t.equal(contract.headers['access-control-allow-origin'], '*');
   t.equal(contract.json().info.title, 'Ketenpoort');
 
+  const reference = await ops.inject('/referentie/');
+  t.equal(reference.statusCode, 200, 'the API reference page');
+  t.match(reference.headers['content-type'], /^text\/html/);
+  t.equal(reference.headers['content-security-policy'], undefined, 'no API CSP on the HTML page');
+  const specification = await ops.inject('/referentie/json');
+  t.same(specification.json(), contract.json(), 'the page shows the contract as written');
+
   const missing = await ops.inject('/nergens');
   t.equal(missing.statusCode, 404);
   t.match(missing.headers['content-type'], /^application\/problem\+json/);
