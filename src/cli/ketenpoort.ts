@@ -41,6 +41,13 @@ program.command('start')
       }, SHUTDOWN_GRACE_MS).unref();
       gateway.close().then(() => process.exit(0), () => process.exit(1));
     };
+    process.on('SIGHUP', () => {
+      try {
+        if (!gateway.reloadCrls()) logger.info('SIGHUP: CRLs unchanged');
+      } catch (error) {
+        logger.error({ err: error }, 'SIGHUP: reloading the CRLs failed; the previous ones stay in force');
+      }
+    });
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });

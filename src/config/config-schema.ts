@@ -26,6 +26,8 @@ export const GatewayConfigSchema = Type.Object({
     /** CRLs (PEM) of every CA in the chain; without it revocation is not checked. */
     crlFile: Type.Optional(Type.String({ minLength: 1 })),
     minVersion: Type.Union([Type.Literal('TLSv1.2'), Type.Literal('TLSv1.3')]),
+    /** How often the CRL file is re-read (seconds; 0 = only at start-up and on SIGHUP). CAs publish new CRLs daily or faster. */
+    crlReloadSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
   }),
   partiesFile: Type.String({ minLength: 1 }),
   database: Type.Object({

@@ -20,6 +20,7 @@ const SETTINGS: ReadonlyArray<{ variable: EnvironmentVariable; at: string; parse
   { variable: 'KETENPOORT_TLS_CA', at: 'tls.caFile', parse: 'path', fallback: 'certs/dev/ca/trust-anchors.pem' },
   { variable: 'KETENPOORT_TLS_CRL', at: 'tls.crlFile', parse: 'path', fallback: 'certs/dev/ca/crls.pem' },
   { variable: 'KETENPOORT_TLS_MIN_VERSION', at: 'tls.minVersion', parse: 'string', fallback: 'TLSv1.2' },
+  { variable: 'KETENPOORT_TLS_CRL_RELOAD', at: 'tls.crlReloadSeconds', parse: 'integer', fallback: '300' },
   { variable: 'KETENPOORT_PARTIES', at: 'partiesFile', parse: 'path', fallback: 'config/partijen.dev.yaml' },
   { variable: 'KETENPOORT_DATABASE_URL', at: 'database.url', parse: 'string', fallback: 'sqlite:data/ketenpoort.db' },
   { variable: 'KETENPOORT_TOKEN_KEY', at: 'tokens.signingKeyFile', parse: 'path', fallback: 'data/token-signing.key.pem' },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/config-schema.js';
@@ -12,11 +13,14 @@ import { openStore } from '../store/open-store.js';
 import { buildGateway } from './build-gateway.js';
 import { API_PREFIX, loadContract } from './contract.js';
 import { buildOpsServer } from './ops-server.js';
+import { tlsServerOptions } from './tls-options.js';
 
 /** A running gateway: both ports and a way to stop them. */
 export interface RunningGateway {
   readonly api: FastifyInstance;
   readonly ops: FastifyInstance;
+  /** Re-reads the CRL file and, when it changed, applies it to new TLS connections. Returns whether it changed. */
+  reloadCrls(): boolean;
   close(): Promise<void>;
 }
 
@@ -50,6 +54,26 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   await api.listen({ host: config.api.host, port: config.api.port });
   await ops.listen({ host: config.ops.host, port: config.ops.port });
 
+  let crl = tls.crl;
+  const reloadCrls = (): boolean => {
+    if (!config.tls.crlFile) return false;
+    const fresh = readSetting('KETENPOORT_TLS_CRL', config.tls.crlFile);
+    if (fresh === crl) return false;
+    // New handshakes use the new context; connections already judged keep their verdict.
+    (api.server as unknown as TlsServer).setSecureContext(tlsServerOptions({ ...tls, crl: fresh }, config.tls.minVersion));
+    crl = fresh;
+    logger.info({ file: config.tls.crlFile }, 'CRLs reloaded');
+    return true;
+  };
+  const crlTimer = config.tls.crlReloadSeconds > 0 ? setInterval(() => {
+    try {
+      reloadCrls();
+    } catch (error) {
+      logger.error({ err: error }, 'reloading the CRLs failed; the previous ones stay in force');
+    }
+  }, config.tls.crlReloadSeconds * 1000) : undefined;
+  crlTimer?.unref();
+
   const purge = setInterval(() => {
     store.purgeExpiredAssertionIds(systemClock.now())
       .catch((error: unknown) => logger.warn({ err: error }, 'purge of used assertion ids failed'));
@@ -60,8 +84,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   return {
     api,
     ops,
+    reloadCrls,
     close: () => (closing ??= (async () => {
       clearInterval(purge);
+      clearInterval(crlTimer);
       await Promise.allSettled([api.close(), ops.close()]);
       await store.close();
     })()),
