@@ -1,3 +1,7 @@
+import type { ProcessingRecord } from '../audit/processing-record.js';
+import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, NewAanwijzing, RecordsFor } from './aanwijzing-rows.js';
+import type { ProcessingLogPage, ProcessingLogQuery } from './processing-log-query.js';
+
 /**
  * The one storage interface of the gateway. Everything outside `src/store` talks to this and knows
  * no SQL. Implementations: the embedded SQLite store (default) and, later, PostgreSQL. Methods are
@@ -19,6 +23,28 @@ export interface Store {
 
   /** Deletes used assertion ids that have expired; returns how many. */
   purgeExpiredAssertionIds(now: Date): Promise<number>;
+
+  /**
+   * Stores a new aanwijzing unless (sender, kenmerk) exists, with its processing records, in one
+   * transaction. With `replaces`, the aanwijzing named in `row.vervangt` is changed in the same
+   * transaction (a correction).
+   */
+  insertAanwijzing(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces?: DecideChange): Promise<InsertOutcome>;
+
+  /** Reads one aanwijzing and logs the read atomically; undefined when absent or not the caller's. */
+  readAanwijzing(id: string, records: RecordsFor<AanwijzingRow>): Promise<AanwijzingRow | undefined>;
+
+  /** Changes one aanwijzing (status, feedback) as `decide` says, with its processing records, atomically. */
+  changeAanwijzing(id: string, decide: DecideChange, records: RecordsFor<AanwijzingRow>): Promise<AanwijzingRow | undefined>;
+
+  /** One page of a receiver's feed; the read is logged per data subject in the same transaction. */
+  aanwijzingFeed(query: FeedQuery, records: RecordsFor<readonly AanwijzingRow[]>): Promise<FeedPage>;
+
+  /** Appends processing records on their own (operations that change nothing else). */
+  appendProcessingRecords(records: readonly ProcessingRecord[]): Promise<void>;
+
+  /** One page of a party's processing log. */
+  processingLog(query: ProcessingLogQuery): Promise<ProcessingLogPage>;
 
   /** Closes connections; the store is unusable afterwards. */
   close(): Promise<void>;

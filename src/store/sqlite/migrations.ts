@@ -22,4 +22,56 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX gebruikte_assertion_id_verloopt ON gebruikte_assertion_id (verloopt);
     `,
   },
+  {
+    version: 2,
+    name: 'aanwijzingen, their feed counter, and the processing log',
+    sql: `
+      CREATE TABLE teller (naam TEXT PRIMARY KEY, waarde INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO teller (naam, waarde) VALUES ('aanwijzing', 0);
+
+      CREATE TABLE aanwijzing (
+        id               TEXT PRIMARY KEY,
+        aanleveraar_oin  TEXT NOT NULL,
+        kenmerk          TEXT NOT NULL,
+        inhoud_hash      TEXT NOT NULL,
+        ontvanger_oin    TEXT NOT NULL,
+        soort            TEXT NOT NULL,
+        regeling         TEXT NOT NULL,
+        gemeentecode     TEXT NOT NULL,
+        bsn              TEXT,            -- personal data: emptied by the retention purge
+        inhoud           TEXT,            -- the delivery as JSON: emptied by the retention purge
+        ondertekening    TEXT,            -- signature + signed bytes as JSON: emptied by the retention purge
+        geldig_tot       TEXT NOT NULL,   -- date
+        status           TEXT NOT NULL,
+        uitkomst         TEXT,
+        toelichting      TEXT,
+        teruggekoppeld   INTEGER,         -- epoch ms
+        vervangt         TEXT REFERENCES aanwijzing (id),
+        vervangen_door   TEXT REFERENCES aanwijzing (id),
+        aangeboden       INTEGER NOT NULL,
+        gewijzigd        INTEGER NOT NULL,
+        volgnummer       INTEGER NOT NULL UNIQUE, -- feed position: taken from teller in the writing transaction
+        UNIQUE (aanleveraar_oin, kenmerk)
+      );
+      CREATE INDEX aanwijzing_feed ON aanwijzing (ontvanger_oin, volgnummer);
+
+      CREATE TABLE verwerking (
+        nr                    INTEGER PRIMARY KEY AUTOINCREMENT,
+        trace_id              TEXT NOT NULL,
+        operation_id          TEXT NOT NULL,
+        foreign_operation_id  TEXT,
+        naam                  TEXT NOT NULL,
+        status                TEXT NOT NULL,
+        start_tijd            INTEGER NOT NULL,
+        eind_tijd             INTEGER NOT NULL,
+        verwerkingsactiviteit TEXT NOT NULL,
+        betrokkene            TEXT NOT NULL,  -- pseudonym (keyed hash of the BSN)
+        verzoeker_oin         TEXT NOT NULL,
+        actor_oin             TEXT,
+        resource_id           TEXT
+      );
+      CREATE INDEX verwerking_verzoeker ON verwerking (verzoeker_oin, nr);
+      CREATE INDEX verwerking_betrokkene ON verwerking (betrokkene, nr);
+    `,
+  },
 ];

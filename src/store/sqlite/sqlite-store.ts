@@ -2,8 +2,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ServiceUnavailableError } from '../../errors.js';
+import type { ProcessingRecord } from '../../audit/processing-record.js';
+import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, NewAanwijzing, RecordsFor } from '../aanwijzing-rows.js';
+import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-query.js';
 import type { Store } from '../store.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations.js';
+import { SqliteAanwijzingen } from './sqlite-aanwijzingen.js';
+import { SqliteProcessingLog } from './sqlite-processing-log.js';
 
 /**
  * The embedded store: one SQLite file in WAL mode, opened by one gateway process. Statements are
@@ -15,9 +20,13 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #insertJti: Database.Statement<[string, string, number]>;
   readonly #purgeJti: Database.Statement<[number]>;
+  readonly #log: SqliteProcessingLog;
+  readonly #aanwijzingen: SqliteAanwijzingen;
 
   private constructor(db: Database.Database) {
     this.#db = db;
+    this.#log = new SqliteProcessingLog(db);
+    this.#aanwijzingen = new SqliteAanwijzingen(db, this.#log);
     this.#insertJti = db.prepare('INSERT OR IGNORE INTO gebruikte_assertion_id (uitgever, jti, verloopt) VALUES (?, ?, ?)');
     this.#purgeJti = db.prepare('DELETE FROM gebruikte_assertion_id WHERE verloopt < ?');
   }
@@ -56,6 +65,30 @@ export class SqliteStore implements Store {
 
   async purgeExpiredAssertionIds(now: Date): Promise<number> {
     return this.#purgeJti.run(now.getTime()).changes;
+  }
+
+  async insertAanwijzing(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces?: DecideChange): Promise<InsertOutcome> {
+    return this.#aanwijzingen.insert(row, records, replaces);
+  }
+
+  async readAanwijzing(id: string, records: RecordsFor<AanwijzingRow>): Promise<AanwijzingRow | undefined> {
+    return this.#aanwijzingen.read(id, records);
+  }
+
+  async changeAanwijzing(id: string, decide: DecideChange, records: RecordsFor<AanwijzingRow>): Promise<AanwijzingRow | undefined> {
+    return this.#aanwijzingen.change(id, decide, records);
+  }
+
+  async aanwijzingFeed(query: FeedQuery, records: RecordsFor<readonly AanwijzingRow[]>): Promise<FeedPage> {
+    return this.#aanwijzingen.feed(query, records);
+  }
+
+  async appendProcessingRecords(records: readonly ProcessingRecord[]): Promise<void> {
+    this.#db.transaction(() => this.#log.append(records)).immediate();
+  }
+
+  async processingLog(query: ProcessingLogQuery): Promise<ProcessingLogPage> {
+    return this.#log.query(query);
   }
 
   async close(): Promise<void> {

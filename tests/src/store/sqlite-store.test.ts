@@ -18,10 +18,10 @@ t.test('migrations run once, in order, and survive a reopen', async (t) => {
 t.test('a failing migration leaves nothing half-applied', async (t) => {
   const file = `${t.testdir({})}/kp.db`;
   (await SqliteStore.open(file).close());
-  const broken = [...SQLITE_MIGRATIONS, { version: 2, name: 'broken', sql: 'CREATE TABLE half (x INTEGER); THIS IS NOT SQL;' }];
+  const broken = [...SQLITE_MIGRATIONS, { version: 99, name: 'broken', sql: 'CREATE TABLE half (x INTEGER); THIS IS NOT SQL;' }];
   t.throws(() => SqliteStore.open(file, broken));
   const store = SqliteStore.open(file);
-  t.same(store.appliedMigrations(), [1], 'version 2 not recorded');
+  t.same(store.appliedMigrations(), SQLITE_MIGRATIONS.map((m) => m.version), 'version 99 not recorded');
   await store.close();
 });
 

@@ -1,0 +1,115 @@
+import type Database from 'better-sqlite3';
+import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, NewAanwijzing, RecordsFor } from '../aanwijzing-rows.js';
+import type { SqliteProcessingLog } from './sqlite-processing-log.js';
+
+const COLUMNS = `id, aanleveraar_oin AS aanleveraarOin, kenmerk, inhoud_hash AS inhoudHash, ontvanger_oin AS ontvangerOin,
+  soort, regeling, gemeentecode, bsn, inhoud, ondertekening, geldig_tot AS geldigTot, status, uitkomst, toelichting,
+  teruggekoppeld, vervangt, vervangen_door AS vervangenDoor, aangeboden, gewijzigd, volgnummer`;
+
+/**
+ * Aanwijzingen in SQLite. Every change takes the next number from `teller` inside its
+ * transaction, so feed positions follow commit order and a reader paging by volgnummer neither
+ * skips nor repeats, whatever is written meanwhile. Processing records are written in the same
+ * transaction as the change they describe: if they cannot be written, nothing is.
+ */
+export class SqliteAanwijzingen {
+  readonly #next: Database.Statement<[]>;
+  readonly #current: Database.Statement<[]>;
+  readonly #insert: Database.Statement;
+  readonly #byId: Database.Statement<[string]>;
+  readonly #byKenmerk: Database.Statement<[string, string]>;
+  readonly #update: Database.Statement;
+
+  constructor(private readonly db: Database.Database, private readonly log: SqliteProcessingLog) {
+    this.#next = db.prepare("UPDATE teller SET waarde = waarde + 1 WHERE naam = 'aanwijzing' RETURNING waarde").pluck();
+    this.#current = db.prepare("SELECT waarde FROM teller WHERE naam = 'aanwijzing'").pluck();
+    this.#insert = db.prepare(`INSERT INTO aanwijzing (id, aanleveraar_oin, kenmerk, inhoud_hash, ontvanger_oin, soort, regeling,
+      gemeentecode, bsn, inhoud, ondertekening, geldig_tot, status, uitkomst, toelichting, teruggekoppeld, vervangt, vervangen_door,
+      aangeboden, gewijzigd, volgnummer)
+      VALUES (@id, @aanleveraarOin, @kenmerk, @inhoudHash, @ontvangerOin, @soort, @regeling, @gemeentecode, @bsn, @inhoud,
+      @ondertekening, @geldigTot, @status, @uitkomst, @toelichting, @teruggekoppeld, @vervangt, @vervangenDoor, @aangeboden,
+      @gewijzigd, @volgnummer)`);
+    this.#update = db.prepare(`UPDATE aanwijzing SET status = @status, uitkomst = @uitkomst, toelichting = @toelichting,
+      teruggekoppeld = @teruggekoppeld, vervangen_door = @vervangenDoor, gewijzigd = @gewijzigd, volgnummer = @volgnummer
+      WHERE id = @id`);
+    this.#byId = db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE id = ?`);
+    this.#byKenmerk = db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE aanleveraar_oin = ? AND kenmerk = ?`);
+  }
+
+  insert(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces?: DecideChange): InsertOutcome {
+    return this.db.transaction((): InsertOutcome => {
+      const existing = this.#byKenmerk.get(row.aanleveraarOin, row.kenmerk) as AanwijzingRow | undefined;
+      if (existing) return { outcome: 'existing', row: existing };
+      if (replaces && row.vervangt) {
+        if (!this.#apply(row.vervangt, replaces)) return { outcome: 'replaced-not-found', row: undefined };
+      }
+      const created: AanwijzingRow = { ...row, volgnummer: this.#next.get() as number };
+      this.#insert.run(created);
+      this.log.append(records(created));
+      return { outcome: 'created', row: created };
+    }).immediate();
+  }
+
+  change(id: string, decide: DecideChange, records: RecordsFor<AanwijzingRow>): AanwijzingRow | undefined {
+    return this.db.transaction(() => {
+      const changed = this.#apply(id, decide);
+      if (changed) this.log.append(records(changed));
+      return changed;
+    }).immediate();
+  }
+
+  /** Applies a decided change with a new feed position; undefined when not found or not visible. */
+  #apply(id: string, decide: DecideChange): AanwijzingRow | undefined {
+    const row = this.find(id);
+    if (!row) return undefined;
+    const change = decide(row);
+    if (!change) return undefined;
+    const changed: AanwijzingRow = {
+      ...row,
+      status: change.status,
+      uitkomst: change.uitkomst === undefined ? row.uitkomst : change.uitkomst,
+      toelichting: change.toelichting === undefined ? row.toelichting : change.toelichting,
+      teruggekoppeld: change.teruggekoppeld === undefined ? row.teruggekoppeld : change.teruggekoppeld,
+      vervangenDoor: change.vervangenDoor === undefined ? row.vervangenDoor : change.vervangenDoor,
+      gewijzigd: change.gewijzigd,
+      volgnummer: this.#next.get() as number,
+    };
+    this.#update.run(changed);
+    return changed;
+  }
+
+  find(id: string): AanwijzingRow | undefined {
+    return this.#byId.get(id) as AanwijzingRow | undefined;
+  }
+
+  /** Reads one aanwijzing and logs the read, atomically; `records` returning none means "not for you". */
+  read(id: string, records: RecordsFor<AanwijzingRow>): AanwijzingRow | undefined {
+    return this.db.transaction(() => {
+      const row = this.find(id);
+      if (!row) return undefined;
+      const written = records(row);
+      if (written.length === 0) return undefined;
+      this.log.append(written);
+      return row;
+    }).immediate();
+  }
+
+  feed(query: FeedQuery, records: RecordsFor<readonly AanwijzingRow[]>): FeedPage {
+    const where = ['ontvanger_oin = @ontvangerOin', 'volgnummer > @after'];
+    if (query.status !== undefined) where.push('status = @status');
+    if (query.regeling !== undefined) where.push('regeling = @regeling');
+    if (query.soort !== undefined) where.push('soort = @soort');
+    if (query.gewijzigdVanaf !== undefined) where.push('gewijzigd >= @gewijzigdVanaf');
+    if (query.gewijzigdTot !== undefined) where.push('gewijzigd < @gewijzigdTot');
+    // The statement text depends only on which filters are present: a handful of variants, cached by SQLite.
+    const select = this.db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE ${where.join(' AND ')} ORDER BY volgnummer LIMIT @limit`);
+    return this.db.transaction((): FeedPage => {
+      const rows = select.all(query) as AanwijzingRow[];
+      this.log.append(records(rows));
+      // A short page means everything up to the counter was examined: continue from there.
+      const last = rows.length < query.limit ? Math.max(query.after, this.#current.get() as number) : rows.at(-1)!.volgnummer;
+      return { rows, last };
+    }).immediate();
+  }
+}
+

@@ -1,0 +1,49 @@
+import type Database from 'better-sqlite3';
+import type { ProcessingRecord } from '../../audit/processing-record.js';
+import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-query.js';
+
+/** The processing log (Logboek Dataverwerkingen) in SQLite: append-only, one row per data subject. */
+export class SqliteProcessingLog {
+  readonly #insert: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.#insert = db.prepare(`INSERT INTO verwerking (trace_id, operation_id, foreign_operation_id, naam, status, start_tijd,
+      eind_tijd, verwerkingsactiviteit, betrokkene, verzoeker_oin, actor_oin, resource_id)
+      VALUES (@traceId, @operationId, @foreignOperationId, @name, @status, @startTime, @endTime, @processingActivityId,
+      @dataSubjectId, @requester, @actor, @resourceId)`);
+  }
+
+  /** Appends records; call inside the transaction of the change they describe. */
+  append(records: readonly ProcessingRecord[]): void {
+    for (const r of records) {
+      this.#insert.run({
+        traceId: r.traceId, operationId: r.operationId, foreignOperationId: r.foreignOperationId ?? null, name: r.name,
+        status: r.status, startTime: r.startTime.getTime(), endTime: r.endTime.getTime(), processingActivityId: r.processingActivityId,
+        dataSubjectId: r.dataSubjectId, requester: r.requester, actor: r.actor ?? null, resourceId: r.resourceId ?? null,
+      });
+    }
+  }
+
+  query(query: ProcessingLogQuery): ProcessingLogPage {
+    const where = ['verzoeker_oin = @requester', 'nr > @after'];
+    if (query.dataSubjectId !== undefined) where.push('betrokkene = @dataSubjectId');
+    if (query.name !== undefined) where.push('naam = @name');
+    const rows = this.db.prepare(`SELECT nr, trace_id AS traceId, operation_id AS operationId, foreign_operation_id AS foreignOperationId,
+      naam AS name, status, start_tijd AS startTime, eind_tijd AS endTime, verwerkingsactiviteit AS processingActivityId,
+      betrokkene AS dataSubjectId, verzoeker_oin AS requester, actor_oin AS actor, resource_id AS resourceId
+      FROM verwerking WHERE ${where.join(' AND ')} ORDER BY nr LIMIT @limit`).all(query) as Array<Record<string, unknown> & { nr: number }>;
+    return {
+      records: rows.map(({ nr, startTime, endTime, foreignOperationId, actor, resourceId, ...rest }) => ({
+        position: nr,
+        record: {
+          ...(rest as unknown as ProcessingRecord),
+          startTime: new Date(startTime as number),
+          endTime: new Date(endTime as number),
+          ...(foreignOperationId ? { foreignOperationId: foreignOperationId as string } : {}),
+          ...(actor ? { actor: actor as string } : {}),
+          ...(resourceId ? { resourceId: resourceId as string } : {}),
+        },
+      })),
+    };
+  }
+}
