@@ -97,6 +97,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/aanwijzingen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's feed of aanwijzingen
+         * @description Signals routed to the caller (or, with a vendor token, to the municipality it acts for),
+         *     in the order they were delivered or last changed. Page with `na`: pass the `volgende` of
+         *     the previous page and nothing is skipped or repeated, also while new signals arrive. A
+         *     signal that changes (withdrawn, corrected, expired) appears again further on, in its new
+         *     state. Store `volgende` to resume after a restart.
+         */
+        get: operations["haalAanwijzingenFeed"];
+        put?: never;
+        /**
+         * Deliver one aanwijzing
+         * @description An aanleveraar (UWV, SVB) delivers a signal about one person. The body is signed: a JAdES
+         *     detached JWS over the `Digest` of the exact body bytes, in `Payload-Signature` (ADR signing
+         *     module; PS256 or ES256), by a key whose certificate is registered for the sender.
+         *
+         *     The gateway checks the contents (BSN elfproef, CBS gemeentecode, regeling, data items
+         *     allowed for that regeling, `geldigTot` not in the past), routes the signal to the party
+         *     that receives this (gemeentecode, regeling), and keeps the signature and signed bytes so
+         *     the receiver can verify who said what.
+         *
+         *     `kenmerk` makes delivery idempotent per sender: the same kenmerk with the same content
+         *     returns the existing aanwijzing (200); with other content it is a 409.
+         */
+        post: operations["leverAanwijzingAan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aanwijzingen/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One aanwijzing
+         * @description For its receiver (or the vendor acting for it) and for its sender. Anyone else gets 404:
+         *     the gateway does not reveal that it exists. Includes the sender's signature and the exact
+         *     signed bytes, so the receiver can verify the signal end to end.
+         */
+        get: operations["haalAanwijzing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -189,10 +249,178 @@ export interface components {
                 geldigTot: string;
             };
         };
+        /**
+         * @description `MOGELIJK_RECHT`: the person may be entitled; `GEWIJZIGDE_SITUATIE`: a life event may affect a current provision.
+         * @enum {string}
+         */
+        AanwijzingSoort: "MOGELIJK_RECHT" | "GEWIJZIGDE_SITUATIE";
+        /**
+         * @description Lifecycle: `AANGEBODEN` → `ONTVANGEN` → `IN_BEHANDELING` → `AFGEROND` (with an outcome);
+         *     or `INGETROKKEN` (by the sender), `VERVANGEN` (by a correction), `VERLOPEN` (past
+         *     `geldigTot`), `ONDERDRUKT` (the person opted out).
+         * @enum {string}
+         */
+        AanwijzingStatus: "AANGEBODEN" | "ONTVANGEN" | "IN_BEHANDELING" | "AFGEROND" | "INGETROKKEN" | "VERVANGEN" | "VERLOPEN" | "ONDERDRUKT";
+        /**
+         * @description Code from the regelingen codelist: ALGEMENE_BIJSTAND, BIJZONDERE_BIJSTAND,
+         *     INDIVIDUELE_INKOMENSTOESLAG, KWIJTSCHELDING_GEMEENTELIJKE_BELASTINGEN, AIO, TOESLAGENWET,
+         *     and any the operator configured.
+         * @example ALGEMENE_BIJSTAND
+         */
+        RegelingCode: string;
+        /**
+         * @description Nine digits that pass the elfproef.
+         * @example 999999990
+         */
+        Burgerservicenummer: string;
+        /**
+         * @description CBS gemeentecode (four digits, without `GM`), from the 2026 codelist.
+         * @example 0363
+         */
+        Gemeentecode: string;
+        /** @description Why this signal was sent, in codes and in words a case worker can reuse in a letter. */
+        Aanleiding: {
+            /** @description The sender's reason code (e.g. `INKOMEN_ONDER_NORM`). */
+            redenCode: string;
+            /** @description Codes of the criteria that were met. */
+            criteria: string[];
+            /** @description Plain-language explanation. */
+            toelichting: string;
+        };
+        Gegevensbron: {
+            /** @description Where the item comes from, e.g. `UWV Polisadministratie`. */
+            bron: string;
+            /**
+             * Format: date
+             * @description The date the item describes.
+             */
+            peildatum: string;
+        };
+        /** @description Optional data items; which ones a signal may carry is configured per regeling (data minimisation). */
+        Gegevens: {
+            huishouden?: components["schemas"]["Gegevensbron"] & {
+                /** @enum {string} */
+                samenstelling: "ALLEENSTAAND" | "ALLEENSTAANDE_OUDER" | "GEHUWD_OF_SAMENWONEND" | "GEHUWD_OF_SAMENWONEND_MET_KINDEREN" | "ONBEKEND";
+                aantalPersonen?: number;
+            };
+            inkomen?: components["schemas"]["Gegevensbron"] & {
+                /** @description Gross monthly income in euro cents. */
+                bedragPerMaand: number;
+                /** @enum {string} */
+                soort?: "LOON" | "UITKERING" | "PENSIOEN" | "OVERIG";
+            };
+            vermogen?: components["schemas"]["Gegevensbron"] & {
+                /** @description Wealth in euro cents. */
+                bedrag: number;
+            };
+        };
+        AanwijzingAanlevering: {
+            /** @description The sender's own reference; delivery is idempotent per sender and kenmerk. */
+            kenmerk: string;
+            soort: components["schemas"]["AanwijzingSoort"];
+            regeling: components["schemas"]["RegelingCode"];
+            burgerservicenummer: components["schemas"]["Burgerservicenummer"];
+            gemeentecode: components["schemas"]["Gemeentecode"];
+            aanleiding: components["schemas"]["Aanleiding"];
+            gegevens?: components["schemas"]["Gegevens"];
+            /**
+             * Format: date
+             * @description Last day the signal is relevant; after it the signal expires.
+             */
+            geldigTot: string;
+            /**
+             * Format: uuid
+             * @description Id of an earlier aanwijzing of the same sender that this one corrects; that one becomes VERVANGEN.
+             */
+            vervangt?: string;
+        };
+        Terugkoppeling: {
+            uitkomst: components["schemas"]["Uitkomst"];
+            toelichting?: string;
+            /** Format: date-time */
+            tijdstip: string;
+        };
+        /**
+         * @description Outcome of a closed signal. `BRONGEGEVENS_ONJUIST` reports wrong source data back to the sender.
+         * @enum {string}
+         */
+        Uitkomst: "CONTACT_GELEGD" | "AANVRAAG_INGEDIEND" | "TOEGEKEND" | "AFGEWEZEN" | "NIET_BEREIKT" | "GEEN_INTERESSE" | "BRONGEGEVENS_ONJUIST";
+        /** @description What the sender signed, kept as received, so anyone can verify it end to end. */
+        Ondertekening: {
+            /** @description The JAdES detached JWS as received. */
+            payloadSignature: string;
+            /** @description The `Digest` header as received (`SHA-256=…`). */
+            digest: string;
+            /** @description The exact signed request body */
+            aanlevering: string;
+            /** @description PEM of the sender's certificate that verified the signature. */
+            certificaat: string;
+        };
+        Aanwijzing: {
+            /** Format: uuid */
+            id: string;
+            kenmerk: string;
+            soort: components["schemas"]["AanwijzingSoort"];
+            regeling: components["schemas"]["RegelingCode"];
+            burgerservicenummer?: components["schemas"]["Burgerservicenummer"];
+            gemeentecode: components["schemas"]["Gemeentecode"];
+            aanleiding?: components["schemas"]["Aanleiding"];
+            gegevens?: components["schemas"]["Gegevens"];
+            /** Format: date */
+            geldigTot?: string;
+            status: components["schemas"]["AanwijzingStatus"];
+            aanleveraar: components["schemas"]["PartijVerwijzing"];
+            ontvanger: components["schemas"]["PartijVerwijzing"];
+            /** Format: uuid */
+            vervangt?: string;
+            /** Format: uuid */
+            vervangenDoor?: string;
+            terugkoppeling?: components["schemas"]["Terugkoppeling"];
+            /** Format: date-time */
+            tijdstipAanlevering: string;
+            /** Format: date-time */
+            tijdstipLaatsteWijziging: string;
+            ondertekening?: components["schemas"]["Ondertekening"];
+        };
+        AanwijzingenPagina: {
+            aanwijzingen: components["schemas"]["Aanwijzing"][];
+            /** @description Cursor for the next page (pass as `na`); the same cursor again later returns what arrived since. */
+            volgende: string;
+        };
     };
     responses: {
         /** @description Invalid input; `invalidParams` lists every problem found. */
         BadRequest: {
+            headers: {
+                "API-Version": components["headers"]["ApiVersion"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such resource, or not one the caller may see. */
+        NotFound: {
+            headers: {
+                "API-Version": components["headers"]["ApiVersion"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request conflicts with the current state (another content for a kenmerk, an invalid transition). */
+        Conflict: {
+            headers: {
+                "API-Version": components["headers"]["ApiVersion"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is larger than allowed. */
+        PayloadTooLarge: {
             headers: {
                 "API-Version": components["headers"]["ApiVersion"];
                 [name: string]: unknown;
@@ -278,9 +506,17 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description JAdES detached JWS (compact, `header..signature`) over the `Digest` header; exactly one. */
+        PayloadSignature: string;
+        /** @description RFC 3230 digest of the body, `SHA-256=<base64>`. */
+        Digest: string;
+        AanwijzingId: string;
+    };
     requestBodies: never;
     headers: {
+        /** @description URL of the aanwijzing. */
+        Location: string;
         /** @description The full version of this API (`info.version`). */
         ApiVersion: string;
         /** @description The contract may be read from any origin. */
@@ -403,6 +639,129 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    haalAanwijzingenFeed: {
+        parameters: {
+            query?: {
+                /** @description Cursor; the `volgende` of the previous page. Absent = from the beginning. */
+                na?: string;
+                /** @description Page size. */
+                limiet?: number;
+                status?: components["schemas"]["AanwijzingStatus"];
+                regeling?: components["schemas"]["RegelingCode"];
+                soort?: components["schemas"]["AanwijzingSoort"];
+                /** @description Only signals last changed at or after this time (UTC). */
+                gewijzigdVanaf?: string;
+                /** @description Only signals last changed before this time (UTC). */
+                gewijzigdTot?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the feed. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AanwijzingenPagina"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    leverAanwijzingAan: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description JAdES detached JWS (compact, `header..signature`) over the `Digest` header; exactly one. */
+                "Payload-Signature": components["parameters"]["PayloadSignature"];
+                /** @description RFC 3230 digest of the body, `SHA-256=<base64>`. */
+                Digest: components["parameters"]["Digest"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AanwijzingAanlevering"];
+            };
+        };
+        responses: {
+            /** @description This kenmerk was delivered before with the same content; the existing aanwijzing. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Aanwijzing"];
+                };
+            };
+            /** @description Delivered and routed. */
+            201: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Aanwijzing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    haalAanwijzing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["AanwijzingId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The aanwijzing. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Aanwijzing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -30,6 +30,12 @@ export const GatewayConfigSchema = Type.Object({
     crlReloadSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
   }),
   partiesFile: Type.String({ minLength: 1 }),
+  /** Regelingen in force: data items allowed and processing activity per regeling. */
+  regelingenFile: Type.String({ minLength: 1 }),
+  audit: Type.Object({
+    /** Key of the keyed hash that pseudonymises BSNs in the processing log; generated in development when missing. */
+    pseudonymKeyFile: Type.String({ minLength: 1 }),
+  }),
   database: Type.Object({
     /** `sqlite:<path>` (the embedded store) or a path ending in `.db`. */
     url: Type.String({ minLength: 1 }),

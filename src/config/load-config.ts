@@ -22,6 +22,8 @@ const SETTINGS: ReadonlyArray<{ variable: EnvironmentVariable; at: string; parse
   { variable: 'KETENPOORT_TLS_MIN_VERSION', at: 'tls.minVersion', parse: 'string', fallback: 'TLSv1.2' },
   { variable: 'KETENPOORT_TLS_CRL_RELOAD', at: 'tls.crlReloadSeconds', parse: 'integer', fallback: '300' },
   { variable: 'KETENPOORT_PARTIES', at: 'partiesFile', parse: 'path', fallback: 'config/partijen.dev.yaml' },
+  { variable: 'KETENPOORT_REGELINGEN', at: 'regelingenFile', parse: 'path', fallback: 'config/regelingen.yaml' },
+  { variable: 'KETENPOORT_PSEUDONYM_KEY', at: 'audit.pseudonymKeyFile', parse: 'path', fallback: 'data/pseudonym.key' },
   { variable: 'KETENPOORT_DATABASE_URL', at: 'database.url', parse: 'string', fallback: 'sqlite:data/ketenpoort.db' },
   { variable: 'KETENPOORT_TOKEN_KEY', at: 'tokens.signingKeyFile', parse: 'path', fallback: 'data/token-signing.key.pem' },
   { variable: 'KETENPOORT_TOKEN_TTL', at: 'tokens.ttlSeconds', parse: 'integer', fallback: '600' },
@@ -34,7 +36,7 @@ const SETTINGS: ReadonlyArray<{ variable: EnvironmentVariable; at: string; parse
 /** Variables that have no default in production: an operator must choose them. */
 const REQUIRED_IN_PRODUCTION: readonly EnvironmentVariable[] = [
   'KETENPOORT_TLS_CERT', 'KETENPOORT_TLS_KEY', 'KETENPOORT_TLS_CA', 'KETENPOORT_TLS_CRL', 'KETENPOORT_PARTIES',
-  'KETENPOORT_TOKEN_KEY', 'KETENPOORT_PUBLIC_URL', 'KETENPOORT_DATABASE_URL',
+  'KETENPOORT_TOKEN_KEY', 'KETENPOORT_PUBLIC_URL', 'KETENPOORT_DATABASE_URL', 'KETENPOORT_PSEUDONYM_KEY',
 ];
 
 const ajv = new Ajv({ allErrors: true, strict: true });

@@ -22,9 +22,10 @@ export class BearerAuthorizer {
 
   /**
    * @param tokenElsewhere true when the request also carries `access_token` outside the header
+   * @param scopes alternatives: the token must carry every scope of at least one of them
    * @throws UnauthenticatedError (401) or KetenpoortError `insufficient-scope` (403)
    */
-  async authorize(identity: ConnectionIdentity, authorization: string | undefined, tokenElsewhere: boolean, scopes: readonly string[]): Promise<Caller> {
+  async authorize(identity: ConnectionIdentity, authorization: string | undefined, tokenElsewhere: boolean, scopes: ReadonlyArray<readonly string[]>): Promise<Caller> {
     if (tokenElsewhere) {
       throw new UnauthenticatedError('token-in-query', 'Send the access token in the Authorization header only; tokens in a URL or body are refused.', 'invalid_request');
     }
@@ -38,10 +39,10 @@ export class BearerAuthorizer {
     if (token.claims.cnf['x5t#S256'] !== identity.thumbprint || token.claims.client_id !== identity.oin) {
       throw new UnauthenticatedError('token-not-bound', 'The access token was issued to another client certificate.', 'invalid_token');
     }
-    const missing = scopes.filter((s) => !token.scopes.has(s));
-    if (missing.length > 0) {
-      throw new KetenpoortError('insufficient-scope', 403, 'Forbidden', `The access token lacks the scope ${missing.join(' ')}.`, {
-        headers: { 'www-authenticate': `Bearer realm="ketenpoort", error="insufficient_scope", scope="${scopes.join(' ')}"` },
+    if (!scopes.some((alternative) => alternative.every((s) => token.scopes.has(s)))) {
+      const wanted = scopes.map((a) => a.join(' ')).join('" or "');
+      throw new KetenpoortError('insufficient-scope', 403, 'Forbidden', `The access token lacks the scope "${wanted}".`, {
+        headers: { 'www-authenticate': `Bearer realm="ketenpoort", error="insufficient_scope", scope="${scopes[0]!.join(' ')}"` },
         extensions: { error: 'insufficient_scope' },
       });
     }

@@ -4,10 +4,14 @@ import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import { contractApi } from '../../api/contract.js';
 import { oauthTokenApi } from '../../api/oauth-token.js';
+import { aanwijzingenApi } from '../../api/aanwijzingen.js';
 import { partijenApi } from '../../api/partijen.js';
 import type { ApiServices } from '../../api/services.js';
 import type { GatewayConfig } from '../config/config-schema.js';
+import { Pseudonymiser } from '../audit/pseudonymiser.js';
+import { AanwijzingService, type PayloadSignatureCheck } from '../domain/aanwijzingen/aanwijzing-service.js';
 import type { PartyRegistry } from '../domain/party-registry.js';
+import type { Regelingen } from '../domain/regelingen-config.js';
 import { TooManyRequestsError } from '../errors.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { AccessTokens } from '../security/access-tokens.js';
@@ -35,6 +39,11 @@ export interface GatewayDeps {
   readonly clock: Clock;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
+  readonly regelingen: Regelingen;
+  /** Key of the keyed hash that pseudonymises BSNs in the processing log. */
+  readonly pseudonymKey: Buffer;
+  /** Verifies payload signatures of deliveries. */
+  readonly signatures: PayloadSignatureCheck;
   /** Server certificate, key, trust anchors and CRLs. Without it the app speaks plain HTTP and refuses every request (no client certificate). */
   readonly tls?: TlsMaterial;
   readonly contract?: Contract;
@@ -69,6 +78,14 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     registry: deps.registry,
     store: deps.store,
     clock: deps.clock,
+    aanwijzingen: new AanwijzingService({
+      store: deps.store,
+      registry: deps.registry,
+      regelingen: deps.regelingen,
+      clock: deps.clock,
+      pseudonymiser: new Pseudonymiser(deps.pseudonymKey),
+      signatures: deps.signatures,
+    }),
     tokenEndpoint: new TokenEndpoint({
       registry: deps.registry,
       tokens: deps.tokens,
@@ -79,12 +96,15 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   app.decorateRequest('identity', undefined);
   app.decorateRequest('caller', undefined);
   app.decorateRequest('trace', undefined as never);
+  app.decorateRequest('receivedAt', undefined as never);
+  app.decorateRequest('rawBody', undefined);
   app.decorateReply('problemCode', undefined);
   registerProblemHandling(app, { bodyLimit: config.api.bodyLimitBytes });
 
   const headers = adrHeaders(contract.version);
   app.addHook('onRequest', async (request, reply) => {
     request.trace = traceFrom(request.headers.traceparent);
+    request.receivedAt = deps.clock.now();
     reply.headers(headers).header('fsc-transaction-id', request.id);
     const extra = request.routeOptions.config.headers;
     if (extra) reply.headers(extra);
@@ -125,9 +145,18 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   });
 
   await app.register(formbody);
+  // JSON bodies are parsed as usual (secure-json-parse) but their exact bytes are kept: a payload
+  // signature covers the bytes, not the parsed value.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    parseJson(request, (body as Buffer).toString('utf8'), done);
+  });
   await app.register(contractApi(services));
   await app.register(oauthTokenApi(services));
   await app.register(partijenApi(services));
+  await app.register(aanwijzingenApi(services));
   registerMethodNotAllowed(app, contract);
   return app;
 }

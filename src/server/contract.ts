@@ -16,8 +16,11 @@ export interface ContractOperation {
   readonly path: string;
   /** The Fastify URL with the `/v1` prefix, e.g. `/v1/partijen/:id`. */
   readonly url: string;
-  /** Token scopes required; `null` when the operation needs only the client certificate. */
-  readonly scopes: readonly string[] | null;
+  /**
+   * Token scopes required, as alternatives (OpenAPI security requirements are OR-ed; the scopes
+   * within one are AND-ed); `null` when the operation needs only the client certificate.
+   */
+  readonly scopes: ReadonlyArray<readonly string[]> | null;
   /** Media types of the success response (what `Accept` is negotiated against). */
   readonly produces: readonly string[];
   /** Media types of the request body; empty when there is none. */
@@ -64,7 +67,7 @@ export function loadContract(file: string = CONTRACT_FILE): Contract {
       methods.push(method);
       const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolve);
       const security = (op.security ?? document.security ?? []) as Array<Record<string, string[]>>;
-      const oauth = security.find((s) => 'oauth2' in s);
+      const oauth = security.filter((s) => 'oauth2' in s).map((s) => Object.freeze([...s.oauth2!]));
       const requestBody = op.requestBody ? resolve(op.requestBody) : undefined;
       const success = Object.entries<any>(op.responses ?? {}).find(([status]) => /^2/.test(status));
       const request: ContractOperation['request'] = {
@@ -78,7 +81,7 @@ export function loadContract(file: string = CONTRACT_FILE): Contract {
         method,
         path,
         url,
-        scopes: oauth ? Object.freeze([...oauth.oauth2!]) : null,
+        scopes: oauth.length > 0 ? Object.freeze(oauth) : null,
         produces: Object.freeze(Object.keys(success ? resolve(success[1]).content ?? {} : {})),
         consumes: Object.freeze(Object.keys(requestBody?.content ?? {})),
         bodyRequired: requestBody?.required === true,

@@ -3,11 +3,14 @@ import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/config-schema.js';
+import { loadPseudonymKey } from '../audit/pseudonym-key.js';
 import { loadPartyRegistry } from '../config/party-registry-file.js';
+import { loadRegelingen } from '../config/regelingen-file.js';
 import { ConfigurationError } from '../errors.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { AccessTokens } from '../security/access-tokens.js';
 import { systemClock } from '../security/clock.js';
+import { payloadSignatureCheck } from '../security/payload-signature-check.js';
 import { loadTokenSigningKey } from '../security/token-signing-key.js';
 import { openStore } from '../store/open-store.js';
 import { buildGateway } from './build-gateway.js';
@@ -39,6 +42,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     ...(config.tls.crlFile ? { crl: readSetting('KETENPOORT_TLS_CRL', config.tls.crlFile) } : {}),
   };
   const registry = loadPartyRegistry(config.partiesFile, { production });
+  const regelingen = loadRegelingen(config.regelingenFile);
+  const pseudonymKey = loadPseudonymKey(config.audit.pseudonymKeyFile, { mayCreate: !production });
   const contract = loadContract();
   const store = openStore(config.database.url);
   const metrics = new GatewayMetrics();
@@ -49,7 +54,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     cacheSize: config.tokens.cacheSize,
     clock: systemClock,
   });
-  const api = await buildGateway(config, { store, registry, tokens, clock: systemClock, metrics, logger, tls, contract });
+  const api = await buildGateway(config, {
+    store, registry, tokens, clock: systemClock, metrics, logger, tls, contract, regelingen, pseudonymKey,
+    signatures: payloadSignatureCheck(systemClock),
+  });
   const ops = await buildOpsServer({ store, metrics, contract, logger });
   await api.listen({ host: config.api.host, port: config.api.port });
   await ops.listen({ host: config.ops.host, port: config.ops.port });

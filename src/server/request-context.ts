@@ -18,6 +18,10 @@ declare module 'fastify' {
     /** The authenticated caller, set on operations that need a token. */
     caller: Caller | undefined;
     trace: TraceContext;
+    /** When the request arrived (the gateway clock): start time of its processing records. */
+    receivedAt: Date;
+    /** The exact body bytes of a JSON request, kept for signature verification. */
+    rawBody: Buffer | undefined;
   }
   interface FastifyReply {
     /** Problem code of an error answer, for the access log and metrics. */

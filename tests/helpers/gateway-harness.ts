@@ -16,6 +16,8 @@ import { AccessTokens } from '../../src/security/access-tokens.js';
 import { FixedClock } from '../../src/security/clock.js';
 import { loadTokenSigningKey } from '../../src/security/token-signing-key.js';
 import { buildGateway } from '../../src/server/build-gateway.js';
+import { loadRegelingen } from '../../src/config/regelingen-file.js';
+import { payloadSignatureCheck } from '../../src/security/payload-signature-check.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { fixturePki } from './fixture-pki.js';
 
@@ -100,6 +102,9 @@ export async function startTestGateway(t: TapLike, options: {
   });
   const app = await buildGateway(config, {
     store, registry, tokens, clock, metrics, logger,
+    regelingen: loadRegelingen(projectPath('config', 'regelingen.yaml')),
+    pseudonymKey: Buffer.alloc(32, 7),
+    signatures: payloadSignatureCheck(clock),
     tls: {
       cert: readFileSync(fixturePki.server.chain), key: readFileSync(fixturePki.server.key),
       ca: readFileSync(fixturePki.trustAnchors), crl: readFileSync(fixturePki.crls),

@@ -19,14 +19,14 @@ t.test('every scope a role can grant is declared in the contract, and every decl
   t.same([...grantable].filter((s) => !contract.scopes.includes(s)), [], 'undeclared scopes');
   t.same(contract.scopes.filter((s) => !grantable.has(s)), [], 'scopes no role grants');
   for (const op of contract.operations.values()) {
-    for (const s of op.scopes ?? []) t.ok(contract.scopes.includes(s), `${op.operationId} requires declared scope ${s}`);
+    for (const s of (op.scopes ?? []).flat()) t.ok(contract.scopes.includes(s), `${op.operationId} requires declared scope ${s}`);
   }
 });
 
 t.test('operations are indexed with their URL, scopes and media types', async (t) => {
   const contract = loadContract();
   const mij = contract.operations.get('haalPartijMij');
-  t.match(mij, { method: 'GET', url: '/v1/partijen/mij', scopes: ['partij.lezen'], produces: ['application/json'] });
+  t.match(mij, { method: 'GET', url: '/v1/partijen/mij', scopes: [['partij.lezen']], produces: ['application/json'] });
   const token = contract.operations.get('vraagToken');
   t.match(token, { method: 'POST', url: '/v1/oauth/token', scopes: null, consumes: ['application/x-www-form-urlencoded'], bodyRequired: true });
   t.equal(contract.version, (contract.document as any).info.version);

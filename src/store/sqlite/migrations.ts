@@ -46,8 +46,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         uitkomst         TEXT,
         toelichting      TEXT,
         teruggekoppeld   INTEGER,         -- epoch ms
-        vervangt         TEXT REFERENCES aanwijzing (id),
-        vervangen_door   TEXT REFERENCES aanwijzing (id),
+        vervangt         TEXT REFERENCES aanwijzing (id) DEFERRABLE INITIALLY DEFERRED,
+        vervangen_door   TEXT REFERENCES aanwijzing (id) DEFERRABLE INITIALLY DEFERRED, -- a correction points here before it is inserted
         aangeboden       INTEGER NOT NULL,
         gewijzigd        INTEGER NOT NULL,
         volgnummer       INTEGER NOT NULL UNIQUE, -- feed position: taken from teller in the writing transaction

@@ -1,0 +1,27 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { FeedRequest } from '../src/domain/aanwijzingen/aanwijzing-service.js';
+import { contractRoute } from '../src/server/contract-routes.js';
+import { headerValues, operationContext } from '../src/server/operation-context.js';
+import type { ApiServices } from './services.js';
+
+/** `/v1/aanwijzingen`: deliver (signed), the receiver's feed, and one aanwijzing. */
+export function aanwijzingenApi(services: ApiServices): FastifyPluginAsync {
+  return async (app) => {
+    const { contract, aanwijzingen } = services;
+
+    app.route(contractRoute(contract, 'leverAanwijzingAan', async (request, reply) => {
+      const { created, aanwijzing } = await aanwijzingen.deliver(operationContext(request, request.receivedAt), request.body, {
+        body: request.rawBody!,
+        payloadSignature: headerValues(request, 'payload-signature'),
+        digest: headerValues(request, 'digest'),
+      });
+      return reply.code(created ? 201 : 200).header('location', `/v1/aanwijzingen/${aanwijzing.id}`).send(aanwijzing);
+    }));
+
+    app.route(contractRoute(contract, 'haalAanwijzingenFeed', async (request) =>
+      aanwijzingen.feed(operationContext(request, request.receivedAt), (request.query ?? {}) as FeedRequest)));
+
+    app.route(contractRoute(contract, 'haalAanwijzing', async (request) =>
+      aanwijzingen.get(operationContext(request, request.receivedAt), request.params.id)));
+  };
+}

@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { v7 as uuidv7 } from 'uuid';
+import type { OperationContext } from '../../audit/operation-context.js';
+import type { ProcessingRecord } from '../../audit/processing-record.js';
+import type { Pseudonymiser } from '../../audit/pseudonymiser.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.js';
+import type { Clock } from '../../security/clock.js';
+import type { AanwijzingRow, DecideChange } from '../../store/aanwijzing-rows.js';
+import type { Store } from '../../store/store.js';
+import type { PartyRegistry } from '../party-registry.js';
+import type { Regelingen } from '../regelingen-config.js';
+import { checkAanlevering, type AanwijzingAanlevering } from './aanwijzing-checks.js';
+import { decodeCursor, encodeCursor } from './feed-cursor.js';
+import { toAanwijzing, type Aanwijzing } from './aanwijzing-view.js';
+
+/** The signed request as received: exact body bytes and the signature headers. */
+export interface SignedDelivery {
+  readonly body: Buffer;
+  readonly payloadSignature: string | string[] | undefined;
+  readonly digest: string | string[] | undefined;
+}
+
+/** Verifies a delivery's payload signature against the sender's registered certificates. */
+export interface PayloadSignatureCheck {
+  verify(signed: SignedDelivery, certificates: readonly string[]): Promise<{ certificate: string }>;
+}
+
+/** A page request on the feed, as the contract's query has it. */
+export interface FeedRequest {
+  na?: string;
+  limiet?: number;
+  status?: string;
+  regeling?: string;
+  soort?: string;
+  gewijzigdVanaf?: string;
+  gewijzigdTot?: string;
+}
+
+/** States in which a signal is closed: no more changes, no correction. */
+export const CLOSED_STATES: ReadonlySet<string> = new Set(['AFGEROND', 'INGETROKKEN', 'VERVANGEN', 'VERLOPEN', 'ONDERDRUKT']);
+
+// RFC 8785 JSON canonicalisation; CommonJS, loaded the same way under tsx, tsc and Node.
+const canonicalize = createRequire(import.meta.url)('canonicalize') as (input: unknown) => string | undefined;
+
+const OPERATIONS = {
+  deliver: 'aanwijzing.aanleveren',
+  read: 'aanwijzing.raadplegen',
+  feed: 'aanwijzing.ontvangen',
+} as const;
+
+/**
+ * Aanwijzingen: delivery (signed, checked, routed, idempotent per sender and kenmerk), the
+ * receiver's feed, and reading one. Every operation on a signal writes one processing record per
+ * data subject, in the store transaction of the operation itself.
+ */
+export class AanwijzingService {
+  constructor(private readonly deps: {
+    store: Store;
+    registry: PartyRegistry;
+    regelingen: Regelingen;
+    clock: Clock;
+    pseudonymiser: Pseudonymiser;
+    signatures: PayloadSignatureCheck;
+  }) {}
+
+  /**
+   * Delivers one aanwijzing.
+   * @returns the aanwijzing and whether it was created now (false: the same kenmerk and content came before)
+   */
+  async deliver(ctx: OperationContext, input: AanwijzingAanlevering, signed: SignedDelivery): Promise<{ created: boolean; aanwijzing: Aanwijzing }> {
+    const { registry, regelingen, clock, store } = this.deps;
+    const { certificate } = await this.deps.signatures.verify(signed, ctx.requester.certificaten);
+    const now = clock.now();
+    checkAanlevering(input, regelingen, now.toISOString().slice(0, 10));
+    const receiver = registry.receiverFor(input.gemeentecode, input.regeling);
+    if (!receiver) {
+      throw new InvalidInputError(`No receiver is registered for ${input.regeling} in gemeente ${input.gemeentecode}; nothing was stored.`, [
+        { in: 'body', name: 'gemeentecode', code: 'no-receiver', reason: `nobody receives ${input.regeling} for ${input.gemeentecode}` },
+      ], 'no-receiver');
+    }
+    const inhoud = canonicalize(input)!;
+    const row = {
+      id: uuidv7(),
+      aanleveraarOin: ctx.requester.oin,
+      kenmerk: input.kenmerk,
+      inhoudHash: createHash('sha256').update(inhoud).digest('hex'),
+      ontvangerOin: receiver.oin,
+      soort: input.soort,
+      regeling: input.regeling,
+      gemeentecode: input.gemeentecode,
+      bsn: input.burgerservicenummer,
+      inhoud,
+      ondertekening: JSON.stringify({
+        payloadSignature: String(signed.payloadSignature),
+        digest: String(signed.digest),
+        aanlevering: signed.body.toString('base64'),
+        certificaat: certificate,
+      }),
+      geldigTot: input.geldigTot,
+      status: 'AANGEBODEN',
+      uitkomst: null,
+      toelichting: null,
+      teruggekoppeld: null,
+      vervangt: input.vervangt ?? null,
+      vervangenDoor: null,
+      aangeboden: now.getTime(),
+      gewijzigd: now.getTime(),
+    };
+    const replaces: DecideChange | undefined = input.vervangt === undefined ? undefined : (old) => {
+      if (old.aanleveraarOin !== ctx.requester.oin) return undefined;
+      if (CLOSED_STATES.has(old.status)) throw new ConflictError('aanwijzing-closed', `Aanwijzing ${old.id} is ${old.status} and can no longer be corrected.`);
+      return { status: 'VERVANGEN', vervangenDoor: row.id, gewijzigd: now.getTime() };
+    };
+    const result = await store.insertAanwijzing(row, (created) => [this.#record(ctx, OPERATIONS.deliver, created)], replaces);
+    if (result.outcome === 'replaced-not-found') {
+      throw new InvalidInputError('The aanwijzing to correct does not exist or is not yours; nothing was stored.', [
+        { in: 'body', name: 'vervangt', code: 'not-found', reason: `no aanwijzing ${input.vervangt} of this sender` },
+      ]);
+    }
+    if (result.outcome === 'existing' && result.row.inhoudHash !== row.inhoudHash) {
+      throw new ConflictError('kenmerk-conflict', `Kenmerk ${input.kenmerk} was delivered before with other content (aanwijzing ${result.row.id}); use a new kenmerk, or vervangt to correct it.`);
+    }
+    return { created: result.outcome === 'created', aanwijzing: toAanwijzing(result.row, registry, { withSignature: true }) };
+  }
+
+  /** One aanwijzing, for its receiver or its sender; anyone else gets 404. */
+  async get(ctx: OperationContext, id: string): Promise<Aanwijzing> {
+    const row = await this.deps.store.readAanwijzing(id, (found) =>
+      this.#visibleTo(found, ctx) ? this.#recordsFor(ctx, OPERATIONS.read, [found]) : []);
+    if (!row || !this.#visibleTo(row, ctx)) throw new NotFoundError(`There is no aanwijzing ${id} for you.`);
+    return toAanwijzing(row, this.deps.registry, { withSignature: true });
+  }
+
+  /** One page of the requester's feed. */
+  async feed(ctx: OperationContext, request: FeedRequest): Promise<{ aanwijzingen: Aanwijzing[]; volgende: string }> {
+    const page = await this.deps.store.aanwijzingFeed({
+      ontvangerOin: ctx.requester.oin,
+      after: request.na === undefined ? 0 : decodeCursor(request.na),
+      limit: request.limiet ?? 100,
+      ...(request.status !== undefined ? { status: request.status } : {}),
+      ...(request.regeling !== undefined ? { regeling: request.regeling } : {}),
+      ...(request.soort !== undefined ? { soort: request.soort } : {}),
+      ...(request.gewijzigdVanaf !== undefined ? { gewijzigdVanaf: Date.parse(request.gewijzigdVanaf) } : {}),
+      ...(request.gewijzigdTot !== undefined ? { gewijzigdTot: Date.parse(request.gewijzigdTot) } : {}),
+    }, (rows) => this.#recordsFor(ctx, OPERATIONS.feed, rows));
+    return {
+      aanwijzingen: page.rows.map((row) => toAanwijzing(row, this.deps.registry, { withSignature: false })),
+      volgende: encodeCursor(page.last),
+    };
+  }
+
+  #visibleTo(row: AanwijzingRow, ctx: OperationContext): boolean {
+    return row.ontvangerOin === ctx.requester.oin || row.aanleveraarOin === ctx.requester.oin;
+  }
+
+  /** One record per data subject; signals whose personal data is gone disclose nothing and get none. */
+  #recordsFor(ctx: OperationContext, name: string, rows: readonly AanwijzingRow[]): ProcessingRecord[] {
+    return rows.filter((row) => row.bsn !== null).map((row) => this.#record(ctx, name, row));
+  }
+
+  #record(ctx: OperationContext, name: string, row: AanwijzingRow): ProcessingRecord {
+    return {
+      traceId: ctx.traceId,
+      operationId: ctx.spanId,
+      ...(ctx.parentSpanId ? { foreignOperationId: ctx.parentSpanId } : {}),
+      name,
+      status: 'OK',
+      startTime: ctx.startTime,
+      endTime: this.deps.clock.now(),
+      processingActivityId: this.deps.regelingen.get(row.regeling)?.verwerkingsactiviteit ?? 'urn:nld:ketenpoort:verwerkingsactiviteit:onbekend',
+      dataSubjectId: this.deps.pseudonymiser.pseudonym(row.bsn!),
+      requester: ctx.requester.oin,
+      ...(ctx.actor ? { actor: ctx.actor.oin } : {}),
+      resourceId: row.id,
+    };
+  }
+}
