@@ -3,6 +3,7 @@ import type { Contract } from '../src/server/contract.js';
 import type { TokenEndpoint } from '../src/security/token-endpoint.js';
 import type { Store } from '../src/store/store.js';
 import type { Clock } from '../src/security/clock.js';
+import type { ProcessingLogService } from '../src/audit/processing-log-service.js';
 import type { AanwijzingService } from '../src/domain/aanwijzingen/aanwijzing-service.js';
 
 /** What the HTTP layer's plugins may call: domain and security services, never SQL or crypto directly. */
@@ -13,4 +14,5 @@ export interface ApiServices {
   readonly store: Store;
   readonly clock: Clock;
   readonly aanwijzingen: AanwijzingService;
+  readonly verwerkingen: ProcessingLogService;
 }

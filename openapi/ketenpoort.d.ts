@@ -157,6 +157,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/verwerkingen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's processing-log records
+         * @description Records of processing of personal data that the caller asked for (Logboek
+         *     Dataverwerkingen): one per operation per data subject, with the data subject pseudonymised.
+         *     Page with `na` = the `volgende` of the previous page.
+         */
+        get: operations["haalVerwerkingen"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/verwerkingen/_zoek": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The caller's records about one person
+         * @description For answering a citizen's access request (AVG article 15): the caller's records about the
+         *     person with this BSN. The BSN travels in the body, never in a URL. The search is itself
+         *     logged as a processing.
+         */
+        post: operations["zoekVerwerkingen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -387,6 +431,38 @@ export interface components {
             /** @description Cursor for the next page (pass as `na`); the same cursor again later returns what arrived since. */
             volgende: string;
         };
+        /** @description One record of the processing log (field names follow Logboek Dataverwerkingen). */
+        Verwerking: {
+            traceId: string;
+            operationId: string;
+            /** @description The caller's span (from its traceparent). */
+            foreignOperationId?: string;
+            naam: string;
+            /** @enum {string} */
+            status: "OK" | "ERROR";
+            /** Format: date-time */
+            startTijd: string;
+            /** Format: date-time */
+            eindTijd: string;
+            /** @description dpl.core.processing_activity_id */
+            verwerkingsactiviteit: string;
+            /** @description dpl.core.data_subject_id: keyed hash of the BSN, never the BSN. */
+            betrokkene: string;
+            verzoeker: components["schemas"]["Oin"];
+            uitvoerder?: components["schemas"]["Oin"];
+            /** @description Id of the resource processed. */
+            resource?: string;
+        };
+        VerwerkingenPagina: {
+            verwerkingen: components["schemas"]["Verwerking"][];
+            volgende: string;
+        };
+        VerwerkingenZoekvraag: {
+            burgerservicenummer: components["schemas"]["Burgerservicenummer"];
+            na?: string;
+            /** @default 100 */
+            limiet: number;
+        };
     };
     responses: {
         /** @description Invalid input; `invalidParams` lists every problem found. */
@@ -511,6 +587,10 @@ export interface components {
         PayloadSignature: string;
         /** @description RFC 3230 digest of the body, `SHA-256=<base64>`. */
         Digest: string;
+        /** @description Cursor; the `volgende` of the previous page. Absent = from the beginning. */
+        Na: string;
+        /** @description Page size. */
+        Limiet: number;
         AanwijzingId: string;
     };
     requestBodies: never;
@@ -645,9 +725,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Cursor; the `volgende` of the previous page. Absent = from the beginning. */
-                na?: string;
+                na?: components["parameters"]["Na"];
                 /** @description Page size. */
-                limiet?: number;
+                limiet?: components["parameters"]["Limiet"];
                 status?: components["schemas"]["AanwijzingStatus"];
                 regeling?: components["schemas"]["RegelingCode"];
                 soort?: components["schemas"]["AanwijzingSoort"];
@@ -759,6 +839,75 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    haalVerwerkingen: {
+        parameters: {
+            query?: {
+                /** @description Cursor; the `volgende` of the previous page. Absent = from the beginning. */
+                na?: components["parameters"]["Na"];
+                /** @description Page size. */
+                limiet?: components["parameters"]["Limiet"];
+                /** @description Only operations with this name, e.g. `aanwijzing.aanleveren`. */
+                naam?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of records. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerwerkingenPagina"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    zoekVerwerkingen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerwerkingenZoekvraag"];
+            };
+        };
+        responses: {
+            /** @description One page of records about this person. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerwerkingenPagina"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -6,8 +6,10 @@ import { contractApi } from '../../api/contract.js';
 import { oauthTokenApi } from '../../api/oauth-token.js';
 import { aanwijzingenApi } from '../../api/aanwijzingen.js';
 import { partijenApi } from '../../api/partijen.js';
+import { verwerkingenApi } from '../../api/verwerkingen.js';
 import type { ApiServices } from '../../api/services.js';
 import type { GatewayConfig } from '../config/config-schema.js';
+import { ProcessingLogService } from '../audit/processing-log-service.js';
 import { Pseudonymiser } from '../audit/pseudonymiser.js';
 import { AanwijzingService, type PayloadSignatureCheck } from '../domain/aanwijzingen/aanwijzing-service.js';
 import type { PartyRegistry } from '../domain/party-registry.js';
@@ -73,6 +75,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   const authorizer = new BearerAuthorizer({ tokens: deps.tokens, registry: deps.registry });
   const validator = new RequestValidator(contract);
   const tokenEndpointUrl = `${config.api.publicUrl}${API_PREFIX}/oauth/token`;
+  const pseudonymiser = new Pseudonymiser(deps.pseudonymKey);
   const services: ApiServices = {
     contract,
     registry: deps.registry,
@@ -83,9 +86,10 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       registry: deps.registry,
       regelingen: deps.regelingen,
       clock: deps.clock,
-      pseudonymiser: new Pseudonymiser(deps.pseudonymKey),
+      pseudonymiser,
       signatures: deps.signatures,
     }),
+    verwerkingen: new ProcessingLogService({ store: deps.store, clock: deps.clock, pseudonymiser }),
     tokenEndpoint: new TokenEndpoint({
       registry: deps.registry,
       tokens: deps.tokens,
@@ -157,6 +161,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   await app.register(oauthTokenApi(services));
   await app.register(partijenApi(services));
   await app.register(aanwijzingenApi(services));
+  await app.register(verwerkingenApi(services));
   registerMethodNotAllowed(app, contract);
   return app;
 }

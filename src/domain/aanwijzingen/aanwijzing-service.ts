@@ -11,7 +11,7 @@ import type { Store } from '../../store/store.js';
 import type { PartyRegistry } from '../party-registry.js';
 import type { Regelingen } from '../regelingen-config.js';
 import { checkAanlevering, type AanwijzingAanlevering } from './aanwijzing-checks.js';
-import { decodeCursor, encodeCursor } from './feed-cursor.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 import { toAanwijzing, type Aanwijzing } from './aanwijzing-view.js';
 
 /** The signed request as received: exact body bytes and the signature headers. */

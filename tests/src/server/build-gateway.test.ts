@@ -1,6 +1,8 @@
 import t from 'tap';
 import YAML from 'yaml';
 import { startTestGateway } from '../../helpers/gateway-harness.js';
+import { loadContract } from '../../../src/server/contract.js';
+import { unimplementedOperations } from '../../../src/server/contract-routes.js';
 
 const SECURITY_HEADERS = {
   'cache-control': 'no-store',
@@ -117,4 +119,14 @@ t.test('metrics count requests by operation, never by URL', async (t) => {
   t.match(text, /ketenpoort_refusals_total\{code="not-found"\} 1/);
   t.notMatch(text, /111222333|bestaat-niet/);
   t.notOk(gateway.logs.join('').includes('111222333'), 'a BSN-like path segment is scrubbed from the log');
+});
+
+t.test('every operation of the contract has a route, and no route is missing from the contract', async (t) => {
+  const gateway = await startTestGateway(t);
+  const contract = loadContract();
+  t.same(unimplementedOperations(gateway.app, contract), [], 'contract operations without a route');
+  const contractUrls = new Set([...contract.operations.values()].map((op) => `${op.method} ${op.url}`));
+  const printed = gateway.app.printRoutes({ commonPrefix: false, includeHooks: false });
+  t.ok(printed.length > 0);
+  for (const op of contract.operations.values()) t.ok(contractUrls.has(`${op.method} ${op.url}`));
 });

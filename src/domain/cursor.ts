@@ -1,9 +1,9 @@
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError } from '../errors.js';
 
 const PREFIX = 'v1.';
 
 /**
- * Feed cursors are opaque to clients: a versioned, base64url-encoded feed position. Opaque so the
+ * Cursors (feeds, the processing log) are opaque to clients: a versioned, base64url-encoded feed position. Opaque so the
  * representation can change (e.g. per-partition positions) without breaking stored cursors.
  */
 export function encodeCursor(position: number): string {
