@@ -121,12 +121,9 @@ t.test('metrics count requests by operation, never by URL', async (t) => {
   t.notOk(gateway.logs.join('').includes('111222333'), 'a BSN-like path segment is scrubbed from the log');
 });
 
-t.test('every operation of the contract has a route, and no route is missing from the contract', async (t) => {
+t.test('every operation of the contract has a route', async (t) => {
   const gateway = await startTestGateway(t);
   const contract = loadContract();
+  t.ok(contract.operations.size >= 9);
   t.same(unimplementedOperations(gateway.app, contract), [], 'contract operations without a route');
-  const contractUrls = new Set([...contract.operations.values()].map((op) => `${op.method} ${op.url}`));
-  const printed = gateway.app.printRoutes({ commonPrefix: false, includeHooks: false });
-  t.ok(printed.length > 0);
-  for (const op of contract.operations.values()) t.ok(contractUrls.has(`${op.method} ${op.url}`));
 });
