@@ -26,7 +26,8 @@ const TLS_REFUSALS: Readonly<Record<string, { code: string; detail: string }>> =
   CERT_HAS_EXPIRED: { code: 'client-certificate-expired', detail: 'The client certificate has expired.' },
   CERT_NOT_YET_VALID: { code: 'client-certificate-untrusted', detail: 'The client certificate is not valid yet.' },
   CERT_REVOKED: { code: 'client-certificate-revoked', detail: 'The client certificate has been revoked by its CA.' },
-  UNABLE_TO_GET_CRL: { code: 'client-certificate-untrusted', detail: 'The revocation status of the client certificate is unknown (no CRL for its CA).' },
+  // The gateway holds a CRL for each of its own CAs, so a missing CRL means the chain is not ours.
+  UNABLE_TO_GET_CRL: { code: 'client-certificate-untrusted', detail: 'The client certificate does not chain to a trust anchor of this gateway (no CRL is known for its CA).' },
   CRL_HAS_EXPIRED: { code: 'client-certificate-untrusted', detail: 'The revocation status of the client certificate is unknown (the CRL has expired).' },
 };
 

@@ -26,6 +26,6 @@ export const fixturePki = {
   party: (id: string): FixtureLeaf => leaf(path.join(ROOT, 'partijen', id)),
   /** A special leaf: verlopen, ingetrokken, onbekend, foute-oin, productie. */
   /** A leaf from a whole other root (not trusted by the gateway), with UWV's OIN. */
-  foreign: leaf(path.join(ROOT, 'bijzonder', 'vreemde-ca', 'leaf')),
+  foreign: leaf(path.join(ROOT, 'bijzonder', 'vreemde-ca', 'partijen', 'uwv')),
   special: (name: 'verlopen' | 'ingetrokken' | 'onbekend' | 'foute-oin' | 'productie'): FixtureLeaf => leaf(path.join(ROOT, 'bijzonder', name)),
 };

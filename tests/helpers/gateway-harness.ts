@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -24,7 +26,6 @@ import { fixturePki } from './fixture-pki.js';
 /** Minimal view of tap's Test that the harness needs (teardown and a temp dir). */
 interface TapLike {
   teardown(fn: () => unknown): void;
-  testdir(): string;
 }
 
 /** A client certificate chain and key (PEM file paths). */
@@ -86,7 +87,8 @@ export async function startTestGateway(t: TapLike, options: {
   /** Adds routes or hooks before the gateway starts listening (e.g. a route that fails). */
   beforeListen?: (app: FastifyInstance) => void;
 } = {}): Promise<TestGateway> {
-  const dir = t.testdir();
+  // A directory of its own, so a test can still use t.testdir() for its files.
+  const dir = mkdtempSync(path.join(tmpdir(), 'ketenpoort-test-'));
   const config = loadConfig({ KETENPOORT_PUBLIC_URL: 'https://localhost:8443', KETENPOORT_LOG_LEVEL: 'info', ...options.env }, dir);
   const clock = new FixedClock(options.now ?? new Date().toISOString());
   const logs: string[] = [];
@@ -118,6 +120,7 @@ export async function startTestGateway(t: TapLike, options: {
     await Promise.all(agents.map((a) => a.close()));
     await app.close();
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const clientWith = (material: ClientMaterial | undefined, oin?: string): TestClient => {

@@ -36,7 +36,7 @@ t.test('values are parsed and validated, and errors name the variable', async (t
 t.test('a complete production configuration loads', async (t) => {
   const config = loadConfig({
     KETENPOORT_MODE: 'production', KETENPOORT_TLS_CERT: 'a', KETENPOORT_TLS_KEY: 'b', KETENPOORT_TLS_CA: 'c',
-    KETENPOORT_TLS_CRL: 'd', KETENPOORT_PARTIES: 'e', KETENPOORT_TOKEN_KEY: 'f',
+    KETENPOORT_TLS_CRL: 'd', KETENPOORT_PARTIES: 'e', KETENPOORT_TOKEN_KEY: 'f', KETENPOORT_PSEUDONYM_KEY: 'g',
     KETENPOORT_PUBLIC_URL: 'https://ketenpoort.example.nl', KETENPOORT_DATABASE_URL: 'sqlite:/var/lib/kp.db', KETENPOORT_RATE_LIMIT: '0',
   }, '/etc/kp');
   t.equal(config.mode, 'production');

@@ -28,7 +28,7 @@ t.test('test OINs are refused in production mode', async (t) => {
   const gateway = await startTestGateway(t, {
     env: {
       KETENPOORT_MODE: 'production', KETENPOORT_PUBLIC_URL: 'https://localhost:8443', KETENPOORT_TLS_CERT: 'x', KETENPOORT_TLS_KEY: 'x',
-      KETENPOORT_TLS_CA: 'x', KETENPOORT_TLS_CRL: 'x', KETENPOORT_PARTIES: 'x', KETENPOORT_TOKEN_KEY: 'x', KETENPOORT_DATABASE_URL: 'sqlite::memory:',
+      KETENPOORT_TLS_CA: 'x', KETENPOORT_TLS_CRL: 'x', KETENPOORT_PARTIES: 'x', KETENPOORT_TOKEN_KEY: 'x', KETENPOORT_PSEUDONYM_KEY: 'x', KETENPOORT_DATABASE_URL: 'sqlite::memory:',
     },
     registry: testRegistry(),
   });

@@ -1,0 +1,91 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { signPayload } from '../../src/security/payload-signature.js';
+import { fixturePki } from '../helpers/fixture-pki.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
+
+const aanlevering = (over: Record<string, unknown> = {}) => ({
+  kenmerk: 'UWV-2026-0001', soort: 'MOGELIJK_RECHT', regeling: 'ALGEMENE_BIJSTAND', burgerservicenummer: '999999990',
+  gemeentecode: '0363', geldigTot: '2099-12-31',
+  aanleiding: { redenCode: 'INKOMEN_ONDER_NORM', criteria: ['WW_EINDIGT'], toelichting: 'Uw WW-uitkering stopt binnenkort.' },
+  ...over,
+});
+
+async function signedHeaders(party: string, body: Buffer, alg: 'PS256' | 'ES256' = 'PS256') {
+  const leaf = fixturePki.party(party);
+  const { digest, payloadSignature } = await signPayload({
+    body, privateKey: createPrivateKey(readFileSync(leaf.key)), certificatePem: readFileSync(leaf.cert, 'utf8'), alg,
+  });
+  return { 'content-type': 'application/json', digest, 'payload-signature': payloadSignature };
+}
+
+async function deliver(gateway: TestGateway, party: string, body: Buffer, extra: Record<string, string> = {}) {
+  const client = gateway.client(party);
+  const token = await client.token();
+  return client.call('POST', '/v1/aanwijzingen', {
+    headers: { ...(await signedHeaders(party, body)), authorization: `Bearer ${token}`, ...extra }, body: body.toString(),
+  });
+}
+
+t.test('UWV delivers a signed aanwijzing; Amsterdam and its vendor receive it; the signature travels along', async (t) => {
+  const gateway = await startTestGateway(t);
+  const body = Buffer.from(JSON.stringify(aanlevering()));
+  const created = await deliver(gateway, 'uwv', body);
+  t.equal(created.status, 201, created.text);
+  t.match(created.headers.location, /^\/v1\/aanwijzingen\/[0-9a-f-]{36}$/);
+  t.match(created.json, { status: 'AANGEBODEN', ontvanger: { oin: '00000099000000000363' }, aanleveraar: { oin: '00000099000000000101' } });
+  t.equal(Buffer.from(created.json.ondertekening.aanlevering, 'base64').toString(), body.toString(), 'the exact signed bytes are kept');
+
+  const again = await deliver(gateway, 'uwv', body);
+  t.equal(again.status, 200, 'same kenmerk and content: the existing one');
+  t.equal(again.json.id, created.json.id);
+
+  const amsterdam = gateway.client('amsterdam');
+  const feed = await amsterdam.call('GET', '/v1/aanwijzingen', { headers: { authorization: `Bearer ${await amsterdam.token()}` } });
+  t.equal(feed.status, 200);
+  t.same(feed.json.aanwijzingen.map((a: { id: string }) => a.id), [created.json.id]);
+
+  const vendor = gateway.client('leverancier');
+  const vendorToken = await vendor.token({ grant_type: 'client_credentials', client_id: '00000099000000000801', namens: '00000099000000000363' });
+  const viaVendor = await vendor.call('GET', `/v1/aanwijzingen/${created.json.id}`, { headers: { authorization: `Bearer ${vendorToken}` } });
+  t.equal(viaVendor.status, 200, 'the vendor reads it for Amsterdam');
+  t.equal(viaVendor.json.burgerservicenummer, '999999990');
+
+  const leiden = gateway.client('leiden');
+  const foreign = await leiden.call('GET', `/v1/aanwijzingen/${created.json.id}`, { headers: { authorization: `Bearer ${await leiden.token()}` } });
+  t.equal(foreign.status, 404, 'another municipality: 404, not 403');
+
+  const log = await amsterdam.call('GET', '/v1/verwerkingen', { headers: { authorization: `Bearer ${await amsterdam.token()}` } });
+  t.equal(log.status, 200);
+  t.ok(log.json.verwerkingen.length >= 1);
+  t.notMatch(log.text, /999999990/, 'no BSN in the processing log');
+  t.notOk(gateway.logs.join('').includes('999999990'), 'no BSN in the application log');
+});
+
+t.test('bad deliveries get precise problems and store nothing', async (t) => {
+  const gateway = await startTestGateway(t);
+  const uwv = gateway.client('uwv');
+  const token = await uwv.token();
+  const auth = { authorization: `Bearer ${token}` };
+  const good = Buffer.from(JSON.stringify(aanlevering({ kenmerk: 'K-bad' })));
+  const headers = await signedHeaders('uwv', good);
+  const altered = Buffer.from(JSON.stringify(aanlevering({ kenmerk: 'K-bad', gemeentecode: '0546' })));
+  const cases: Array<[string, Record<string, string>, string, number, string]> = [
+    ['no signature', { ...auth, 'content-type': 'application/json', digest: headers.digest }, good.toString(), 400, 'invalid-input'],
+    ['body altered after signing', { ...auth, ...headers }, altered.toString(), 400, 'digest-mismatch'],
+    ['signed by another party (SVB)', { ...auth, ...(await signedHeaders('svb', good)) }, good.toString(), 400, 'payload-signature-unknown-key'],
+    ['invalid BSN', { ...auth, ...(await signedHeaders('uwv', Buffer.from(JSON.stringify(aanlevering({ burgerservicenummer: '123456789' }))))) }, JSON.stringify(aanlevering({ burgerservicenummer: '123456789' })), 400, 'invalid-input'],
+  ];
+  for (const [name, h, body, status, code] of cases) {
+    const response = await uwv.call('POST', '/v1/aanwijzingen', { headers: h, body });
+    t.equal(response.status, status, `${name}: ${status}`);
+    t.equal(response.json?.type, `urn:nld:ketenpoort:probleem:${code}`, `${name}: ${code}`);
+  }
+  const receiver = gateway.client('amsterdam');
+  const asReceiver = await receiver.call('POST', '/v1/aanwijzingen', { headers: { ...(await signedHeaders('amsterdam', good)), authorization: `Bearer ${await receiver.token()}` }, body: good.toString() });
+  t.equal(asReceiver.status, 403, 'a receiver cannot deliver');
+  t.equal(asReceiver.json.type, 'urn:nld:ketenpoort:probleem:insufficient-scope');
+  const feed = await receiver.call('GET', '/v1/aanwijzingen', { headers: { authorization: `Bearer ${await receiver.token()}` } });
+  t.same(feed.json.aanwijzingen, [], 'nothing was stored');
+});
