@@ -4,7 +4,7 @@ import { contractRoute } from '../src/server/contract-routes.js';
 import { headerValues, operationContext } from '../src/server/operation-context.js';
 import type { ApiServices } from './services.js';
 
-/** `/v1/aanwijzingen`: deliver (signed), the receiver's feed, and one aanwijzing. */
+/** `/v1/aanwijzingen`: deliver (signed), the receiver's feed, one aanwijzing, feedback and withdrawal. */
 export function aanwijzingenApi(services: ApiServices): FastifyPluginAsync {
   return async (app) => {
     const { contract, aanwijzingen } = services;
@@ -23,5 +23,11 @@ export function aanwijzingenApi(services: ApiServices): FastifyPluginAsync {
 
     app.route(contractRoute(contract, 'haalAanwijzing', async (request) =>
       aanwijzingen.get(operationContext(request, request.receivedAt), request.params.id)));
+
+    app.route(contractRoute(contract, 'geefTerugkoppeling', async (request) =>
+      aanwijzingen.feedback(operationContext(request, request.receivedAt), request.params.id, request.body)));
+
+    app.route(contractRoute(contract, 'trekAanwijzingIn', async (request) =>
+      aanwijzingen.withdraw(operationContext(request, request.receivedAt), request.params.id, request.body.reden)));
   };
 }

@@ -157,6 +157,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/aanwijzingen/{id}/terugkoppeling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Report status and outcome (receiver)
+         * @description The receiver moves the signal through `ONTVANGEN` → `IN_BEHANDELING` → `AFGEROND`; closing
+         *     needs an `uitkomst`. `BRONGEGEVENS_ONJUIST` tells the sender its source data was wrong.
+         *     Setting the current state again changes nothing (200); any other move backwards, or a
+         *     change of a closed signal, is a 409. The sender reads status and outcome with GET.
+         */
+        put: operations["geefTerugkoppeling"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aanwijzingen/{id}/intrekking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw an aanwijzing (sender)
+         * @description The sender withdraws a signal that is not closed yet; it reappears in the receiver's feed as `INGETROKKEN`.
+         */
+        post: operations["trekAanwijzingIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/verwerkingen": {
         parameters: {
             query?: never;
@@ -420,6 +463,8 @@ export interface components {
             /** Format: uuid */
             vervangenDoor?: string;
             terugkoppeling?: components["schemas"]["Terugkoppeling"];
+            /** @description Why the sender withdrew it. */
+            intrekkingsreden?: string;
             /** Format: date-time */
             tijdstipAanlevering: string;
             /** Format: date-time */
@@ -462,6 +507,16 @@ export interface components {
             na?: string;
             /** @default 100 */
             limiet: number;
+        };
+        TerugkoppelingInvoer: {
+            /** @enum {string} */
+            status: "ONTVANGEN" | "IN_BEHANDELING" | "AFGEROND";
+            uitkomst?: components["schemas"]["Uitkomst"];
+            /** @description Free text for the sender; required with BRONGEGEVENS_ONJUIST. */
+            toelichting?: string;
+        };
+        Intrekking: {
+            reden: string;
         };
     };
     responses: {
@@ -839,6 +894,82 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    geefTerugkoppeling: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["AanwijzingId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TerugkoppelingInvoer"];
+            };
+        };
+        responses: {
+            /** @description The aanwijzing in its new state. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Aanwijzing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    trekAanwijzingIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["AanwijzingId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Intrekking"];
+            };
+        };
+        responses: {
+            /** @description The withdrawn aanwijzing. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Aanwijzing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

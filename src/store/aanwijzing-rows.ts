@@ -21,6 +21,7 @@ export interface AanwijzingRow {
   readonly uitkomst: string | null;
   readonly toelichting: string | null;
   readonly teruggekoppeld: number | null;
+  readonly intrekkingsreden: string | null;
   readonly vervangt: string | null;
   readonly vervangenDoor: string | null;
   /** Epoch ms. */
@@ -73,14 +74,16 @@ export interface AanwijzingChange {
   readonly uitkomst?: string | null;
   readonly toelichting?: string | null;
   readonly teruggekoppeld?: number | null;
+  readonly intrekkingsreden?: string | null;
   readonly vervangenDoor?: string | null;
   /** Epoch ms of the change. */
   readonly gewijzigd: number;
 }
 
 /**
- * Decides, inside the store's transaction, what happens to the current row: a change, or
- * `undefined` when the caller may not see it (the store then reports "not found"). Throwing aborts
- * the transaction and reaches the caller unchanged (e.g. a 409 for an invalid transition).
+ * Decides, inside the store's transaction, what happens to the current row: a change;
+ * `'unchanged'` when the request asks for the state the row already has (an idempotent repeat);
+ * or `undefined` when the caller may not see it (the store then reports "not found"). Throwing
+ * aborts the transaction and reaches the caller unchanged (e.g. a 409 for an invalid transition).
  */
-export type DecideChange = (row: AanwijzingRow) => AanwijzingChange | undefined;
+export type DecideChange = (row: AanwijzingRow) => AanwijzingChange | 'unchanged' | undefined;

@@ -89,3 +89,42 @@ t.test('bad deliveries get precise problems and store nothing', async (t) => {
   const feed = await receiver.call('GET', '/v1/aanwijzingen', { headers: { authorization: `Bearer ${await receiver.token()}` } });
   t.same(feed.json.aanwijzingen, [], 'nothing was stored');
 });
+
+t.test('the feedback loop: the receiver reports, the sender reads the outcome; the sender withdraws', async (t) => {
+  const gateway = await startTestGateway(t);
+  const first = await deliver(gateway, 'uwv', Buffer.from(JSON.stringify(aanlevering({ kenmerk: 'FB-1' }))));
+  const second = await deliver(gateway, 'uwv', Buffer.from(JSON.stringify(aanlevering({ kenmerk: 'FB-2' }))));
+  const vendor = gateway.client('leverancier');
+  const vendorAuth = { authorization: `Bearer ${await vendor.token({ grant_type: 'client_credentials', client_id: '00000099000000000801', namens: '00000099000000000363' })}`, 'content-type': 'application/json' };
+  const put = (id: string, body: object) => vendor.call('PUT', `/v1/aanwijzingen/${id}/terugkoppeling`, { headers: vendorAuth, body: JSON.stringify(body) });
+
+  t.equal((await put(first.json.id, { status: 'IN_BEHANDELING' })).json.status, 'IN_BEHANDELING');
+  const closed = await put(first.json.id, { status: 'AFGEROND', uitkomst: 'BRONGEGEVENS_ONJUIST', toelichting: 'Inkomen klopt niet: betrokkene werkt sinds juni.' });
+  t.equal(closed.status, 200);
+  const back = await put(first.json.id, { status: 'ONTVANGEN' });
+  t.equal(back.status, 409);
+  t.equal(back.json.type, 'urn:nld:ketenpoort:probleem:aanwijzing-closed');
+
+  const uwv = gateway.client('uwv');
+  const uwvAuth = { authorization: `Bearer ${await uwv.token()}`, 'content-type': 'application/json' };
+  const seen = await uwv.call('GET', `/v1/aanwijzingen/${first.json.id}`, { headers: uwvAuth });
+  t.match(seen.json.terugkoppeling, { uitkomst: 'BRONGEGEVENS_ONJUIST', toelichting: /werkt sinds juni/ }, 'the sender sees the outcome (piepsysteem)');
+
+  const asSender = await uwv.call('PUT', `/v1/aanwijzingen/${second.json.id}/terugkoppeling`, { headers: uwvAuth, body: JSON.stringify({ status: 'ONTVANGEN' }) });
+  t.equal(asSender.status, 403, 'the sender cannot report feedback (no receiver scope)');
+  const withdrawn = await uwv.call('POST', `/v1/aanwijzingen/${second.json.id}/intrekking`, { headers: uwvAuth, body: JSON.stringify({ reden: 'Selectie bleek onjuist.' }) });
+  t.equal(withdrawn.status, 200);
+  t.equal(withdrawn.json.status, 'INGETROKKEN');
+  const byReceiver = await vendor.call('POST', `/v1/aanwijzingen/${second.json.id}/intrekking`, { headers: vendorAuth, body: JSON.stringify({ reden: 'x' }) });
+  t.equal(byReceiver.status, 403, 'the receiver cannot withdraw');
+  const afterWithdrawal = await put(second.json.id, { status: 'ONTVANGEN' });
+  t.equal(afterWithdrawal.status, 409, 'no feedback on a withdrawn signal');
+  const notMine = await gateway.client('svb').call('POST', `/v1/aanwijzingen/${first.json.id}/intrekking`, {
+    headers: { authorization: `Bearer ${await gateway.client('svb').token()}`, 'content-type': 'application/json' }, body: JSON.stringify({ reden: 'x' }),
+  });
+  t.equal(notMine.status, 404, "another sender's signal: 404");
+
+  const feed = await vendor.call('GET', '/v1/aanwijzingen', { headers: vendorAuth });
+  t.same(feed.json.aanwijzingen.map((a: { kenmerk: string; status: string }) => `${a.kenmerk}:${a.status}`), ['FB-1:AFGEROND', 'FB-2:INGETROKKEN'],
+    'the feed shows each signal once, in its latest state, ordered by last change');
+});

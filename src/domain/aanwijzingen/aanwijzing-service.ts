@@ -13,6 +13,7 @@ import type { Regelingen } from '../regelingen-config.js';
 import { checkAanlevering, type AanwijzingAanlevering } from './aanwijzing-checks.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { toAanwijzing, type Aanwijzing } from './aanwijzing-view.js';
+import { CLOSED_STATES, decideFeedback, decideWithdrawal, type TerugkoppelingInvoer } from './lifecycle.js';
 
 /** The signed request as received: exact body bytes and the signature headers. */
 export interface SignedDelivery {
@@ -37,9 +38,6 @@ export interface FeedRequest {
   gewijzigdTot?: string;
 }
 
-/** States in which a signal is closed: no more changes, no correction. */
-export const CLOSED_STATES: ReadonlySet<string> = new Set(['AFGEROND', 'INGETROKKEN', 'VERVANGEN', 'VERLOPEN', 'ONDERDRUKT']);
-
 // RFC 8785 JSON canonicalisation; CommonJS, loaded the same way under tsx, tsc and Node.
 const canonicalize = createRequire(import.meta.url)('canonicalize') as (input: unknown) => string | undefined;
 
@@ -47,6 +45,8 @@ const OPERATIONS = {
   deliver: 'aanwijzing.aanleveren',
   read: 'aanwijzing.raadplegen',
   feed: 'aanwijzing.ontvangen',
+  feedback: 'aanwijzing.terugkoppelen',
+  withdraw: 'aanwijzing.intrekken',
 } as const;
 
 /**
@@ -102,6 +102,7 @@ export class AanwijzingService {
       uitkomst: null,
       toelichting: null,
       teruggekoppeld: null,
+      intrekkingsreden: null,
       vervangt: input.vervangt ?? null,
       vervangenDoor: null,
       aangeboden: now.getTime(),
@@ -130,6 +131,26 @@ export class AanwijzingService {
       this.#visibleTo(found, ctx) ? this.#recordsFor(ctx, OPERATIONS.read, [found]) : []);
     if (!row || !this.#visibleTo(row, ctx)) throw new NotFoundError(`There is no aanwijzing ${id} for you.`);
     return toAanwijzing(row, this.deps.registry, { withSignature: true });
+  }
+
+  /** The receiver reports status and outcome; only the receiver (or its vendor) may. */
+  async feedback(ctx: OperationContext, id: string, input: TerugkoppelingInvoer): Promise<Aanwijzing> {
+    const now = this.deps.clock.now();
+    const row = await this.deps.store.changeAanwijzing(id,
+      (current) => (current.ontvangerOin === ctx.requester.oin ? decideFeedback(current, input, now) : undefined),
+      (changed) => this.#recordsFor(ctx, OPERATIONS.feedback, [changed]));
+    if (!row) throw new NotFoundError(`There is no aanwijzing ${id} for you.`);
+    return toAanwijzing(row, this.deps.registry, { withSignature: false });
+  }
+
+  /** The sender withdraws its own open signal. */
+  async withdraw(ctx: OperationContext, id: string, reden: string): Promise<Aanwijzing> {
+    const now = this.deps.clock.now();
+    const row = await this.deps.store.changeAanwijzing(id,
+      (current) => (current.aanleveraarOin === ctx.requester.oin ? decideWithdrawal(current, reden, now) : undefined),
+      (changed) => this.#recordsFor(ctx, OPERATIONS.withdraw, [changed]));
+    if (!row) throw new NotFoundError(`There is no aanwijzing ${id} of yours.`);
+    return toAanwijzing(row, this.deps.registry, { withSignature: false });
   }
 
   /** One page of the requester's feed. */

@@ -38,6 +38,7 @@ export function toAanwijzing(row: AanwijzingRow, registry: PartyRegistry, option
         tijdstip: new Date(row.teruggekoppeld).toISOString(),
       },
     } : {}),
+    ...(row.intrekkingsreden ? { intrekkingsreden: row.intrekkingsreden } : {}),
     tijdstipAanlevering: new Date(row.aangeboden).toISOString(),
     tijdstipLaatsteWijziging: new Date(row.gewijzigd).toISOString(),
     ...(options.withSignature && row.ondertekening ? { ondertekening: JSON.parse(row.ondertekening) as Ondertekening } : {}),

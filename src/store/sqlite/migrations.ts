@@ -46,6 +46,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         uitkomst         TEXT,
         toelichting      TEXT,
         teruggekoppeld   INTEGER,         -- epoch ms
+        intrekkingsreden TEXT,
         vervangt         TEXT REFERENCES aanwijzing (id) DEFERRABLE INITIALLY DEFERRED,
         vervangen_door   TEXT REFERENCES aanwijzing (id) DEFERRABLE INITIALLY DEFERRED, -- a correction points here before it is inserted
         aangeboden       INTEGER NOT NULL,

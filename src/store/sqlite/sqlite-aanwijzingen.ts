@@ -4,7 +4,7 @@ import type { SqliteProcessingLog } from './sqlite-processing-log.js';
 
 const COLUMNS = `id, aanleveraar_oin AS aanleveraarOin, kenmerk, inhoud_hash AS inhoudHash, ontvanger_oin AS ontvangerOin,
   soort, regeling, gemeentecode, bsn, inhoud, ondertekening, geldig_tot AS geldigTot, status, uitkomst, toelichting,
-  teruggekoppeld, vervangt, vervangen_door AS vervangenDoor, aangeboden, gewijzigd, volgnummer`;
+  teruggekoppeld, intrekkingsreden, vervangt, vervangen_door AS vervangenDoor, aangeboden, gewijzigd, volgnummer`;
 
 /**
  * Aanwijzingen in SQLite. Every change takes the next number from `teller` inside its
@@ -24,13 +24,13 @@ export class SqliteAanwijzingen {
     this.#next = db.prepare("UPDATE teller SET waarde = waarde + 1 WHERE naam = 'aanwijzing' RETURNING waarde").pluck();
     this.#current = db.prepare("SELECT waarde FROM teller WHERE naam = 'aanwijzing'").pluck();
     this.#insert = db.prepare(`INSERT INTO aanwijzing (id, aanleveraar_oin, kenmerk, inhoud_hash, ontvanger_oin, soort, regeling,
-      gemeentecode, bsn, inhoud, ondertekening, geldig_tot, status, uitkomst, toelichting, teruggekoppeld, vervangt, vervangen_door,
+      gemeentecode, bsn, inhoud, ondertekening, geldig_tot, status, uitkomst, toelichting, teruggekoppeld, intrekkingsreden, vervangt, vervangen_door,
       aangeboden, gewijzigd, volgnummer)
       VALUES (@id, @aanleveraarOin, @kenmerk, @inhoudHash, @ontvangerOin, @soort, @regeling, @gemeentecode, @bsn, @inhoud,
-      @ondertekening, @geldigTot, @status, @uitkomst, @toelichting, @teruggekoppeld, @vervangt, @vervangenDoor, @aangeboden,
+      @ondertekening, @geldigTot, @status, @uitkomst, @toelichting, @teruggekoppeld, @intrekkingsreden, @vervangt, @vervangenDoor, @aangeboden,
       @gewijzigd, @volgnummer)`);
     this.#update = db.prepare(`UPDATE aanwijzing SET status = @status, uitkomst = @uitkomst, toelichting = @toelichting,
-      teruggekoppeld = @teruggekoppeld, vervangen_door = @vervangenDoor, gewijzigd = @gewijzigd, volgnummer = @volgnummer
+      teruggekoppeld = @teruggekoppeld, intrekkingsreden = @intrekkingsreden, vervangen_door = @vervangenDoor, gewijzigd = @gewijzigd, volgnummer = @volgnummer
       WHERE id = @id`);
     this.#byId = db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE id = ?`);
     this.#byKenmerk = db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE aanleveraar_oin = ? AND kenmerk = ?`);
@@ -64,12 +64,14 @@ export class SqliteAanwijzingen {
     if (!row) return undefined;
     const change = decide(row);
     if (!change) return undefined;
+    if (change === 'unchanged') return row;
     const changed: AanwijzingRow = {
       ...row,
       status: change.status,
       uitkomst: change.uitkomst === undefined ? row.uitkomst : change.uitkomst,
       toelichting: change.toelichting === undefined ? row.toelichting : change.toelichting,
       teruggekoppeld: change.teruggekoppeld === undefined ? row.teruggekoppeld : change.teruggekoppeld,
+      intrekkingsreden: change.intrekkingsreden === undefined ? row.intrekkingsreden : change.intrekkingsreden,
       vervangenDoor: change.vervangenDoor === undefined ? row.vervangenDoor : change.vervangenDoor,
       gewijzigd: change.gewijzigd,
       volgnummer: this.#next.get() as number,
