@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { FeedRequest } from '../src/domain/aanwijzingen/aanwijzing-service.js';
+import { feedbackStatistics } from '../src/domain/aanwijzingen/feedback-statistics.js';
 import { contractRoute } from '../src/server/contract-routes.js';
 import { headerValues, operationContext } from '../src/server/operation-context.js';
 import type { ApiServices } from './services.js';
 
-/** `/v1/aanwijzingen`: deliver (signed), the receiver's feed, one aanwijzing, feedback and withdrawal. */
+/** `/v1/aanwijzingen`: deliver (signed), the receiver's feed, one aanwijzing, feedback and withdrawal, and the sender's statistics. */
 export function aanwijzingenApi(services: ApiServices): FastifyPluginAsync {
   return async (app) => {
     const { contract, aanwijzingen } = services;
@@ -29,5 +30,8 @@ export function aanwijzingenApi(services: ApiServices): FastifyPluginAsync {
 
     app.route(contractRoute(contract, 'trekAanwijzingIn', async (request) =>
       aanwijzingen.withdraw(operationContext(request, request.receivedAt), request.params.id, request.body.reden)));
+
+    app.route(contractRoute(contract, 'haalStatistieken', async (request) =>
+      feedbackStatistics(services.store, operationContext(request, request.receivedAt), request.query)));
   };
 }

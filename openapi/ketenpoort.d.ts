@@ -200,6 +200,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/statistieken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Outcome statistics of the caller's signals (sender)
+         * @description For the feedback loop: how the sender's signals delivered in a period fared, counted per
+         *     regeling, reason code, status and outcome. No personal data; counts only. Shows which
+         *     criteria lead to help and which to wrongly approached people.
+         */
+        get: operations["haalStatistieken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/verwerkingen": {
         parameters: {
             query?: never;
@@ -517,6 +539,20 @@ export interface components {
         };
         Intrekking: {
             reden: string;
+        };
+        Statistieken: {
+            /** Format: date */
+            vanaf: string;
+            /** Format: date */
+            tot: string;
+            totaal: number;
+            aantallen: {
+                regeling: components["schemas"]["RegelingCode"];
+                redenCode: string;
+                status: components["schemas"]["AanwijzingStatus"];
+                uitkomst?: components["schemas"]["Uitkomst"];
+                aantal: number;
+            }[];
         };
     };
     responses: {
@@ -970,6 +1006,39 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    haalStatistieken: {
+        parameters: {
+            query: {
+                /** @description First day of the period (delivery date, UTC). */
+                vanaf: string;
+                /** @description Day after the period (exclusive). */
+                tot: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statistieken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

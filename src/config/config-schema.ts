@@ -32,6 +32,14 @@ export const GatewayConfigSchema = Type.Object({
   partiesFile: Type.String({ minLength: 1 }),
   /** Regelingen in force: data items allowed and processing activity per regeling. */
   regelingenFile: Type.String({ minLength: 1 }),
+  retention: Type.Object({
+    /** Days after a signal is closed (done, withdrawn, replaced, expired, suppressed) before its personal data is removed. */
+    closedSignalDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+    /** Days a processing-log record is kept. */
+    processingLogDays: Type.Integer({ minimum: 30, maximum: 36500 }),
+    /** How often expiry and purge run (seconds; 0 = never, e.g. when another instance does it). */
+    maintenanceIntervalSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
+  }),
   audit: Type.Object({
     /** Key of the keyed hash that pseudonymises BSNs in the processing log; generated in development when missing. */
     pseudonymKeyFile: Type.String({ minLength: 1 }),

@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../config/config-schema.js';
 import { loadPseudonymKey } from '../audit/pseudonym-key.js';
 import { loadPartyRegistry } from '../config/party-registry-file.js';
 import { loadRegelingen } from '../config/regelingen-file.js';
+import { runMaintenance } from '../domain/aanwijzingen/maintenance.js';
 import { ConfigurationError } from '../errors.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { AccessTokens } from '../security/access-tokens.js';
@@ -87,6 +88,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       .catch((error: unknown) => logger.warn({ err: error }, 'purge of used assertion ids failed'));
   }, PURGE_INTERVAL_MS);
   purge.unref();
+  const maintain = () => runMaintenance(store, systemClock, config.retention)
+    .then((result) => logger.info(result, 'maintenance: expiry and retention'))
+    .catch((error: unknown) => logger.error({ err: error }, 'maintenance failed; it runs again at the next interval'));
+  const maintenance = config.retention.maintenanceIntervalSeconds > 0
+    ? setInterval(maintain, config.retention.maintenanceIntervalSeconds * 1000) : undefined;
+  maintenance?.unref();
+  if (maintenance) void maintain();
 
   let closing: Promise<void> | undefined;
   return {
@@ -96,6 +104,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     close: () => (closing ??= (async () => {
       clearInterval(purge);
       clearInterval(crlTimer);
+      clearInterval(maintenance);
       await Promise.allSettled([api.close(), ops.close()]);
       await store.close();
     })()),

@@ -11,6 +11,8 @@ export interface AanwijzingRow {
   readonly soort: string;
   readonly regeling: string;
   readonly gemeentecode: string;
+  /** The sender's reason code; not personal, so kept for statistics after the purge. */
+  readonly redenCode: string;
   readonly bsn: string | null;
   /** The delivery body as canonical JSON. */
   readonly inhoud: string | null;
@@ -68,6 +70,9 @@ export interface FeedPage {
 /** Builds the processing records of an operation from the rows it touched (called inside the transaction). */
 export type RecordsFor<T> = (subject: T) => readonly ProcessingRecord[];
 
+/** Like {@link RecordsFor} for a read, which also decides visibility: undefined means "not for this caller". */
+export type ReadRecordsFor = (row: AanwijzingRow) => readonly ProcessingRecord[] | undefined;
+
 /** A change of an aanwijzing's state, decided by the domain from the current row. */
 export interface AanwijzingChange {
   readonly status: string;
@@ -87,3 +92,22 @@ export interface AanwijzingChange {
  * aborts the transaction and reaches the caller unchanged (e.g. a 409 for an invalid transition).
  */
 export type DecideChange = (row: AanwijzingRow) => AanwijzingChange | 'unchanged' | undefined;
+
+/** Counts of a sender's signals, grouped for the feedback statistics. */
+export interface StatisticsRow {
+  readonly regeling: string;
+  readonly redenCode: string;
+  readonly status: string;
+  readonly uitkomst: string | null;
+  readonly aantal: number;
+}
+
+/** What the maintenance job did. */
+export interface MaintenanceResult {
+  /** Open signals past their geldigTot, now VERLOPEN. */
+  readonly expired: number;
+  /** Closed signals whose personal data was removed. */
+  readonly purged: number;
+  /** Processing-log records removed after their retention period. */
+  readonly logRecordsRemoved: number;
+}

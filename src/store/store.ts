@@ -1,5 +1,5 @@
 import type { ProcessingRecord } from '../audit/processing-record.js';
-import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, NewAanwijzing, RecordsFor } from './aanwijzing-rows.js';
+import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, MaintenanceResult, NewAanwijzing, ReadRecordsFor, RecordsFor, StatisticsRow } from './aanwijzing-rows.js';
 import type { ProcessingLogPage, ProcessingLogQuery } from './processing-log-query.js';
 
 /**
@@ -32,13 +32,23 @@ export interface Store {
   insertAanwijzing(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces?: DecideChange): Promise<InsertOutcome>;
 
   /** Reads one aanwijzing and logs the read atomically; undefined when absent or not the caller's. */
-  readAanwijzing(id: string, records: RecordsFor<AanwijzingRow>): Promise<AanwijzingRow | undefined>;
+  readAanwijzing(id: string, records: ReadRecordsFor): Promise<AanwijzingRow | undefined>;
 
   /** Changes one aanwijzing (status, feedback) as `decide` says, with its processing records, atomically. */
   changeAanwijzing(id: string, decide: DecideChange, records: RecordsFor<AanwijzingRow>): Promise<AanwijzingRow | undefined>;
 
   /** One page of a receiver's feed; the read is logged per data subject in the same transaction. */
   aanwijzingFeed(query: FeedQuery, records: RecordsFor<readonly AanwijzingRow[]>): Promise<FeedPage>;
+
+  /** Counts of one sender's signals delivered in [from, to) (epoch ms), without personal data. */
+  aanwijzingStatistics(aanleveraarOin: string, from: number, to: number): Promise<StatisticsRow[]>;
+
+  /**
+   * The periodic maintenance: expire open signals past `geldigTot` (before `today`), remove the
+   * personal data of signals closed before `purgeClosedBefore`, and processing-log records that
+   * ended before `purgeLogBefore` (epoch ms).
+   */
+  runMaintenance(options: { today: string; now: number; purgeClosedBefore: number; purgeLogBefore: number }): Promise<MaintenanceResult>;
 
   /** Appends processing records on their own (operations that change nothing else). */
   appendProcessingRecords(records: readonly ProcessingRecord[]): Promise<void>;

@@ -89,6 +89,7 @@ export class AanwijzingService {
       soort: input.soort,
       regeling: input.regeling,
       gemeentecode: input.gemeentecode,
+      redenCode: input.aanleiding.redenCode,
       bsn: input.burgerservicenummer,
       inhoud,
       ondertekening: JSON.stringify({
@@ -128,8 +129,8 @@ export class AanwijzingService {
   /** One aanwijzing, for its receiver or its sender; anyone else gets 404. */
   async get(ctx: OperationContext, id: string): Promise<Aanwijzing> {
     const row = await this.deps.store.readAanwijzing(id, (found) =>
-      this.#visibleTo(found, ctx) ? this.#recordsFor(ctx, OPERATIONS.read, [found]) : []);
-    if (!row || !this.#visibleTo(row, ctx)) throw new NotFoundError(`There is no aanwijzing ${id} for you.`);
+      (this.#visibleTo(found, ctx) ? this.#recordsFor(ctx, OPERATIONS.read, [found]) : undefined));
+    if (!row) throw new NotFoundError(`There is no aanwijzing ${id} for you.`);
     return toAanwijzing(row, this.deps.registry, { withSignature: true });
   }
 

@@ -38,6 +38,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         soort            TEXT NOT NULL,
         regeling         TEXT NOT NULL,
         gemeentecode     TEXT NOT NULL,
+        reden_code       TEXT NOT NULL,   -- kept after the purge: feedback statistics need it, it is not personal
         bsn              TEXT,            -- personal data: emptied by the retention purge
         inhoud           TEXT,            -- the delivery as JSON: emptied by the retention purge
         ondertekening    TEXT,            -- signature + signed bytes as JSON: emptied by the retention purge
@@ -55,6 +56,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         UNIQUE (aanleveraar_oin, kenmerk)
       );
       CREATE INDEX aanwijzing_feed ON aanwijzing (ontvanger_oin, volgnummer);
+      CREATE INDEX aanwijzing_aanleveraar ON aanwijzing (aanleveraar_oin, aangeboden);
+      CREATE INDEX aanwijzing_open ON aanwijzing (geldig_tot) WHERE status IN ('AANGEBODEN', 'ONTVANGEN', 'IN_BEHANDELING');
+      CREATE INDEX aanwijzing_purge ON aanwijzing (gewijzigd) WHERE bsn IS NOT NULL;
 
       CREATE TABLE verwerking (
         nr                    INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -73,6 +77,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX verwerking_verzoeker ON verwerking (verzoeker_oin, nr);
       CREATE INDEX verwerking_betrokkene ON verwerking (betrokkene, nr);
+      CREATE INDEX verwerking_eind ON verwerking (eind_tijd);
     `,
   },
 ];

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, NewAanwijzing, RecordsFor } from '../aanwijzing-rows.js';
+import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, NewAanwijzing, ReadRecordsFor, RecordsFor, StatisticsRow } from '../aanwijzing-rows.js';
 import type { SqliteProcessingLog } from './sqlite-processing-log.js';
 
 const COLUMNS = `id, aanleveraar_oin AS aanleveraarOin, kenmerk, inhoud_hash AS inhoudHash, ontvanger_oin AS ontvangerOin,
-  soort, regeling, gemeentecode, bsn, inhoud, ondertekening, geldig_tot AS geldigTot, status, uitkomst, toelichting,
+  soort, regeling, gemeentecode, reden_code AS redenCode, bsn, inhoud, ondertekening, geldig_tot AS geldigTot, status, uitkomst, toelichting,
   teruggekoppeld, intrekkingsreden, vervangt, vervangen_door AS vervangenDoor, aangeboden, gewijzigd, volgnummer`;
 
 /**
@@ -24,9 +24,9 @@ export class SqliteAanwijzingen {
     this.#next = db.prepare("UPDATE teller SET waarde = waarde + 1 WHERE naam = 'aanwijzing' RETURNING waarde").pluck();
     this.#current = db.prepare("SELECT waarde FROM teller WHERE naam = 'aanwijzing'").pluck();
     this.#insert = db.prepare(`INSERT INTO aanwijzing (id, aanleveraar_oin, kenmerk, inhoud_hash, ontvanger_oin, soort, regeling,
-      gemeentecode, bsn, inhoud, ondertekening, geldig_tot, status, uitkomst, toelichting, teruggekoppeld, intrekkingsreden, vervangt, vervangen_door,
+      gemeentecode, reden_code, bsn, inhoud, ondertekening, geldig_tot, status, uitkomst, toelichting, teruggekoppeld, intrekkingsreden, vervangt, vervangen_door,
       aangeboden, gewijzigd, volgnummer)
-      VALUES (@id, @aanleveraarOin, @kenmerk, @inhoudHash, @ontvangerOin, @soort, @regeling, @gemeentecode, @bsn, @inhoud,
+      VALUES (@id, @aanleveraarOin, @kenmerk, @inhoudHash, @ontvangerOin, @soort, @regeling, @gemeentecode, @redenCode, @bsn, @inhoud,
       @ondertekening, @geldigTot, @status, @uitkomst, @toelichting, @teruggekoppeld, @intrekkingsreden, @vervangt, @vervangenDoor, @aangeboden,
       @gewijzigd, @volgnummer)`);
     this.#update = db.prepare(`UPDATE aanwijzing SET status = @status, uitkomst = @uitkomst, toelichting = @toelichting,
@@ -84,13 +84,13 @@ export class SqliteAanwijzingen {
     return this.#byId.get(id) as AanwijzingRow | undefined;
   }
 
-  /** Reads one aanwijzing and logs the read, atomically; `records` returning none means "not for you". */
-  read(id: string, records: RecordsFor<AanwijzingRow>): AanwijzingRow | undefined {
+  /** Reads one aanwijzing and logs the read, atomically; `records` returning undefined means "not for you". */
+  read(id: string, records: ReadRecordsFor): AanwijzingRow | undefined {
     return this.db.transaction(() => {
       const row = this.find(id);
       if (!row) return undefined;
       const written = records(row);
-      if (written.length === 0) return undefined;
+      if (written === undefined) return undefined;
       this.log.append(written);
       return row;
     }).immediate();
@@ -113,5 +113,39 @@ export class SqliteAanwijzingen {
       return { rows, last };
     }).immediate();
   }
-}
 
+  /** Counts of one sender's signals delivered in [from, to), by regeling, reason, status and outcome. */
+  statistics(aanleveraarOin: string, from: number, to: number): StatisticsRow[] {
+    return this.db.prepare(`SELECT regeling, reden_code AS redenCode, status, uitkomst, count(*) AS aantal FROM aanwijzing
+      WHERE aanleveraar_oin = ? AND aangeboden >= ? AND aangeboden < ?
+      GROUP BY regeling, reden_code, status, uitkomst ORDER BY regeling, reden_code, status, uitkomst`).all(aanleveraarOin, from, to) as StatisticsRow[];
+  }
+
+  /**
+   * Open signals whose last valid day is before `today` become VERLOPEN, each with a new feed
+   * position so receivers see the change. Batched to keep each write transaction short.
+   */
+  expire(today: string, now: number, batch = 500): number {
+    const select = this.db.prepare(`SELECT id FROM aanwijzing WHERE geldig_tot < ? AND status IN ('AANGEBODEN', 'ONTVANGEN', 'IN_BEHANDELING') LIMIT ?`).pluck();
+    let total = 0;
+    for (;;) {
+      const done = this.db.transaction(() => {
+        const ids = select.all(today, batch) as string[];
+        for (const id of ids) this.#apply(id, () => ({ status: 'VERLOPEN', gewijzigd: now }));
+        return ids.length;
+      }).immediate();
+      total += done;
+      if (done < batch) return total;
+    }
+  }
+
+  /**
+   * Removes the personal data (BSN, content, signed bytes) of closed signals last changed before
+   * `before`; what accountability needs stays (who sent what kind of signal to whom, when, and the
+   * outcome). The feed position does not move: the state did not change.
+   */
+  purge(before: number): number {
+    return this.db.prepare(`UPDATE aanwijzing SET bsn = NULL, inhoud = NULL, ondertekening = NULL
+      WHERE bsn IS NOT NULL AND gewijzigd < ? AND status IN ('AFGEROND', 'INGETROKKEN', 'VERVANGEN', 'VERLOPEN', 'ONDERDRUKT')`).run(before).changes;
+  }
+}

@@ -46,4 +46,9 @@ export class SqliteProcessingLog {
       })),
     };
   }
+
+  /** Removes records that ended before `before` (their retention period is over). */
+  removeBefore(before: number): number {
+    return this.db.prepare('DELETE FROM verwerking WHERE eind_tijd < ?').run(before).changes;
+  }
 }

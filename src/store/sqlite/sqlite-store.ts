@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ServiceUnavailableError } from '../../errors.js';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
-import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, NewAanwijzing, RecordsFor } from '../aanwijzing-rows.js';
+import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, MaintenanceResult, NewAanwijzing, ReadRecordsFor, RecordsFor, StatisticsRow } from '../aanwijzing-rows.js';
 import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-query.js';
 import type { Store } from '../store.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations.js';
@@ -71,7 +71,7 @@ export class SqliteStore implements Store {
     return this.#aanwijzingen.insert(row, records, replaces);
   }
 
-  async readAanwijzing(id: string, records: RecordsFor<AanwijzingRow>): Promise<AanwijzingRow | undefined> {
+  async readAanwijzing(id: string, records: ReadRecordsFor): Promise<AanwijzingRow | undefined> {
     return this.#aanwijzingen.read(id, records);
   }
 
@@ -81,6 +81,17 @@ export class SqliteStore implements Store {
 
   async aanwijzingFeed(query: FeedQuery, records: RecordsFor<readonly AanwijzingRow[]>): Promise<FeedPage> {
     return this.#aanwijzingen.feed(query, records);
+  }
+
+  async aanwijzingStatistics(aanleveraarOin: string, from: number, to: number): Promise<StatisticsRow[]> {
+    return this.#aanwijzingen.statistics(aanleveraarOin, from, to);
+  }
+
+  async runMaintenance(options: { today: string; now: number; purgeClosedBefore: number; purgeLogBefore: number }): Promise<MaintenanceResult> {
+    const expired = this.#aanwijzingen.expire(options.today, options.now);
+    const purged = this.#aanwijzingen.purge(options.purgeClosedBefore);
+    const logRecordsRemoved = this.#log.removeBefore(options.purgeLogBefore);
+    return { expired, purged, logRecordsRemoved };
   }
 
   async appendProcessingRecords(records: readonly ProcessingRecord[]): Promise<void> {

@@ -6,7 +6,7 @@ import type { AanwijzingRow } from '../../../../src/store/aanwijzing-rows.js';
 const now = new Date('2026-11-22T12:00:00Z');
 const row = (status: string, over: Partial<AanwijzingRow> = {}): AanwijzingRow => ({
   id: 'a1', aanleveraarOin: 'u', kenmerk: 'k', inhoudHash: 'h', ontvangerOin: 'o', soort: 'MOGELIJK_RECHT', regeling: 'ALGEMENE_BIJSTAND',
-  gemeentecode: '0363', bsn: '999999990', inhoud: '{}', ondertekening: null, geldigTot: '2027-01-01', status, uitkomst: null, toelichting: null,
+  gemeentecode: '0363', redenCode: 'R', bsn: '999999990', inhoud: '{}', ondertekening: null, geldigTot: '2027-01-01', status, uitkomst: null, toelichting: null,
   teruggekoppeld: null, intrekkingsreden: null, vervangt: null, vervangenDoor: null, aangeboden: 0, gewijzigd: 0, volgnummer: 1, ...over,
 });
 
