@@ -25,6 +25,7 @@ import { TokenEndpoint } from '../security/token-endpoint.js';
 import type { Store } from '../store/store.js';
 import { accessControlHook } from './access-control.js';
 import { adrHeaders } from './adr-headers.js';
+import { clientErrorHandler } from './client-error.js';
 import { API_PREFIX, loadContract, type Contract } from './contract.js';
 import { registerMethodNotAllowed } from './contract-routes.js';
 import { registerProblemHandling } from './problem-handler.js';
@@ -67,6 +68,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     // ADR: `/x/` is another resource than `/x` (a 404), never a redirect.
     routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
     return503OnClosing: true,
+    clientErrorHandler: clientErrorHandler(adrHeaders(contract.version)),
     forceCloseConnections: 'idle',
     ...(deps.tls ? { https: tlsServerOptions(deps.tls, config.tls.minVersion) } : {}),
   }) as unknown as FastifyInstance;

@@ -82,6 +82,27 @@ t.test('bad deliveries get precise problems and store nothing', async (t) => {
     t.equal(response.status, status, `${name}: ${status}`);
     t.equal(response.json?.type, `urn:nld:ketenpoort:probleem:${code}`, `${name}: ${code}`);
   }
+  const duplicate = await new Promise<{ status: number; type: string }>((resolve, reject) => {
+    // undici merges repeated headers; a raw request sends Payload-Signature twice, as an attacker could.
+    import('node:https').then(({ request: raw }) => {
+      const leaf = fixturePki.party('uwv');
+      const req = raw(`${gateway.url}/v1/aanwijzingen`, {
+        method: 'POST', ca: readFileSync(fixturePki.trustAnchors), cert: readFileSync(leaf.chain), key: readFileSync(leaf.key),
+        headers: {
+          'content-type': 'application/json', authorization: `Bearer ${token}`, digest: headers.digest,
+          'payload-signature': [headers['payload-signature'], headers['payload-signature']], // sent as two header lines
+        },
+      }, (res) => {
+        let text = '';
+        res.on('data', (c) => { text += c; });
+        res.on('end', () => resolve({ status: res.statusCode!, type: text ? JSON.parse(text).type : `(empty ${res.statusCode})` }));
+      });
+      req.on('error', reject);
+      req.end(good);
+    }, reject);
+  });
+  t.same(duplicate, { status: 400, type: 'urn:nld:ketenpoort:probleem:payload-signature-duplicate' }, 'two Payload-Signature headers: invalid');
+
   const receiver = gateway.client('amsterdam');
   const asReceiver = await receiver.call('POST', '/v1/aanwijzingen', { headers: { ...(await signedHeaders('amsterdam', good)), authorization: `Bearer ${await receiver.token()}` }, body: good.toString() });
   t.equal(asReceiver.status, 403, 'a receiver cannot deliver');

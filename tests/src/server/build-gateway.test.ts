@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
 import t from 'tap';
+import { fixturePki } from '../../helpers/fixture-pki.js';
 import YAML from 'yaml';
 import { startTestGateway } from '../../helpers/gateway-harness.js';
 import { loadContract } from '../../../src/server/contract.js';
@@ -126,4 +129,24 @@ t.test('every operation of the contract has a route', async (t) => {
   const contract = loadContract();
   t.ok(contract.operations.size >= 9);
   t.same(unimplementedOperations(gateway.app, contract), [], 'contract operations without a route');
+});
+
+t.test('a request the HTTP parser cannot read still gets problem+json with the ADR headers', async (t) => {
+  const gateway = await startTestGateway(t);
+  const party = fixturePki.party('uwv');
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = tls.connect({
+      host: '127.0.0.1', port: Number(new URL(gateway.url).port), servername: 'localhost', ca: readFileSync(fixturePki.trustAnchors),
+      cert: readFileSync(party.chain), key: readFileSync(party.key),
+    }, () => socket.write('GET /v1/openapi.json HTTP/1.1\r\nHost: localhost\r\nContent-Length: twelve\r\n\r\n'));
+    let text = '';
+    socket.on('data', (chunk) => { text += chunk; });
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+  t.match(answer, /^HTTP\/1\.1 400 Bad Request/);
+  t.match(answer, /content-type: application\/problem\+json/);
+  t.match(answer, /api-version: 0\.1\.0/);
+  t.match(answer, /x-content-type-options: nosniff/);
+  t.match(answer, /"type":"urn:nld:ketenpoort:probleem:malformed-request"/);
 });

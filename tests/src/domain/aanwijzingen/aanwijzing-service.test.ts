@@ -175,3 +175,35 @@ t.test('one aanwijzing: its receiver and sender see it, anyone else gets 404; ev
   const leidenLog = await store.processingLog({ requester: party('leiden').oin, after: 0, limit: 10 });
   t.same(leidenLog.records, [], 'a refused read is not a processing');
 });
+
+t.test('feed filters: status, regeling, soort and time of last change', async (t) => {
+  const { service, ctx, clock } = setup(t);
+  const send = async (kenmerk: string, over: Partial<AanwijzingAanlevering>) => {
+    const input = delivery({ kenmerk, ...over });
+    return (await service.deliver(ctx('uwv'), input, body(input))).aanwijzing;
+  };
+  await send('B1', {});
+  clock.advance(3600);
+  const k = await send('K1', { regeling: 'KWIJTSCHELDING_GEMEENTELIJKE_BELASTINGEN' });
+  await send('G1', { soort: 'GEWIJZIGDE_SITUATIE' });
+  await service.feedback(ctx('amsterdam'), k.id, { status: 'ONTVANGEN' });
+  const kenmerken = async (request: Parameters<typeof service.feed>[1]) => (await service.feed(ctx('amsterdam'), request)).aanwijzingen.map((a) => a.kenmerk);
+  t.same(await kenmerken({ regeling: 'KWIJTSCHELDING_GEMEENTELIJKE_BELASTINGEN' }), ['K1']);
+  t.same(await kenmerken({ soort: 'GEWIJZIGDE_SITUATIE' }), ['G1']);
+  t.same(await kenmerken({ status: 'ONTVANGEN' }), ['K1']);
+  t.same(await kenmerken({ gewijzigdVanaf: '2026-11-22T10:30:00Z' }), ['G1', 'K1']);
+  t.same(await kenmerken({ gewijzigdTot: '2026-11-22T10:30:00Z' }), ['B1']);
+  const filtered = await service.feed(ctx('amsterdam'), { status: 'AFGEROND' });
+  t.same(filtered.aanwijzingen, []);
+  t.same((await service.feed(ctx('amsterdam'), { na: filtered.volgende })).aanwijzingen, [], 'a filtered empty page still moves the cursor past what it examined');
+});
+
+t.test('if the processing record cannot be written, the operation fails and nothing is stored', async (t) => {
+  const { store, service, ctx } = setup(t);
+  const input = delivery();
+  const broken = { ...ctx('uwv'), traceId: null as unknown as string }; // violates NOT NULL in the processing log
+  await t.rejects(service.deliver(broken, input, body(input)));
+  t.same((await store.aanwijzingFeed({ ontvangerOin: party('amsterdam').oin, after: 0, limit: 10 }, () => [])).rows, [], 'no aanwijzing without its record');
+  const ok = await service.deliver(ctx('uwv'), input, body(input));
+  t.ok(ok.created, 'the same kenmerk is still free');
+});
