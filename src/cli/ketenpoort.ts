@@ -13,6 +13,7 @@ import { createLogger } from '../observability/logger.js';
 import { initDevPki } from '../pki/test-pki.js';
 import { startGateway } from '../server/launcher.js';
 import { registerPkiCommands } from './pki-command.js';
+import { registerSignCommand } from './sign-command.js';
 
 const DEV_PKI_DIR = projectPath('certs', 'dev');
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -59,6 +60,7 @@ function listeningUrl(scheme: string, server: FastifyInstance): string {
   return `${scheme}://${host}:${address.port}`;
 }
 
+registerSignCommand(program);
 registerPkiCommands(program, {
   defaultDir: DEV_PKI_DIR,
   loadDemoParties: async () => readRegistryParties(projectPath('config', 'partijen.dev.yaml')),

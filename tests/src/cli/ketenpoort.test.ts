@@ -81,7 +81,7 @@ t.test('a bad setting stops the start with a message that names it', async (t) =
 });
 
 t.test('--help works on every command', async (t) => {
-  for (const args of [['--help'], ['start', '--help'], ['pki', '--help'], ['pki', 'init', '--help'], ['pki', 'issue', '--help']]) {
+  for (const args of [['--help'], ['start', '--help'], ['pki', '--help'], ['pki', 'init', '--help'], ['pki', 'issue', '--help'], ['onderteken', '--help']]) {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: projectPath(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (chunk) => { stdout += chunk; });
@@ -89,4 +89,29 @@ t.test('--help works on every command', async (t) => {
     t.equal(code, 0, `${args.join(' ')} exits 0`);
     t.match(stdout, /Usage: ketenpoort/, `${args.join(' ')} prints usage`);
   }
+});
+
+t.test('onderteken prints headers that the gateway\'s verifier accepts', async (t) => {
+  const { verifyPayloadSignature } = await import('../../../src/security/payload-signature.js');
+  const dir = t.testdir({ 'aanwijzing.json': '{"kenmerk":"X"}' });
+  const leaf = fixturePki.party('uwv');
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'onderteken', `${dir}/aanwijzing.json`, '--sleutel', leaf.key, '--certificaat', leaf.cert],
+    { cwd: projectPath(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  const [code] = await once(child, 'exit');
+  t.equal(code, 0);
+  const headers = Object.fromEntries(stdout.trim().split('\n').map((line) => line.split(': ', 2) as [string, string]));
+  const verified = await verifyPayloadSignature({
+    payloadSignature: headers['Payload-Signature'], digest: headers.Digest, body: readFileSync(`${dir}/aanwijzing.json`),
+    certificates: [readFileSync(leaf.cert, 'utf8')],
+  });
+  t.equal(verified.algorithm, 'PS256');
+  const missing = spawn(process.execPath, ['--import', 'tsx', CLI, 'onderteken', `${dir}/nope.json`, '--sleutel', leaf.key, '--certificaat', leaf.cert],
+    { cwd: projectPath(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  missing.stderr.on('data', (chunk) => { stderr += chunk; });
+  const [missingCode] = await once(missing, 'exit');
+  t.equal(missingCode, 2);
+  t.match(stderr, /cannot read the body .*nope\.json \(ENOENT\)/);
 });
