@@ -40,12 +40,12 @@ const validate = new Ajv({ allErrors: true, strict: true }).compile(PartyRegistr
  * Reads and validates the party registry file once, at start-up.
  *
  * Checks the schema, then what a schema cannot: unique ids and OINs, known gemeentecodes and
- * regelingen, one receiver per (gemeentecode, regeling), delegations that point at a receiver,
+ * regelingen (the built-in codelist, or those configured when `isRegeling` is given), one receiver per (gemeentecode, regeling), delegations that point at a receiver,
  * registered certificates that exist and carry the party's OIN, and no test OINs in production.
  *
  * @throws ConfigurationError whose setting is the field path, e.g. `partijen[2].oin`
  */
-export function loadPartyRegistry(file: string, options: { production: boolean }): PartyRegistry {
+export function loadPartyRegistry(file: string, options: { production: boolean; isRegeling?: (code: string) => boolean }): PartyRegistry {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -62,7 +62,8 @@ export function loadPartyRegistry(file: string, options: { production: boolean }
 }
 
 /** Validates already-parsed registry data; see {@link loadPartyRegistry}. */
-export function buildPartyRegistry(data: unknown, options: { production: boolean; baseDir: string }): PartyRegistry {
+export function buildPartyRegistry(data: unknown, options: { production: boolean; baseDir: string; isRegeling?: (code: string) => boolean }): PartyRegistry {
+  const knownRegeling = options.isRegeling ?? isRegeling;
   if (!validate(data)) {
     const e = validate.errors![0]!;
     const extra = 'allowedValues' in e.params ? ` (${String(e.params.allowedValues)})`
@@ -87,7 +88,7 @@ export function buildPartyRegistry(data: unknown, options: { production: boolean
         if (!gemeenten().has(g)) throw new ConfigurationError(`${at}.ontvangt[${j}].gemeentecodes[${k}]`, `${g} is not a CBS gemeentecode`);
       });
       o.regelingen.forEach((r, k) => {
-        if (!isRegeling(r)) throw new ConfigurationError(`${at}.ontvangt[${j}].regelingen[${k}]`, `unknown regeling ${r}`);
+        if (!knownRegeling(r)) throw new ConfigurationError(`${at}.ontvangt[${j}].regelingen[${k}]`, `unknown regeling ${r}`);
         for (const g of o.gemeentecodes) {
           const other = routes.get(`${g}/${r}`);
           if (other) throw new ConfigurationError(`${at}.ontvangt[${j}]`, `${r} for ${g} is already received by ${other}`);

@@ -42,8 +42,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     ca: readSetting('KETENPOORT_TLS_CA', config.tls.caFile),
     ...(config.tls.crlFile ? { crl: readSetting('KETENPOORT_TLS_CRL', config.tls.crlFile) } : {}),
   };
-  const registry = loadPartyRegistry(config.partiesFile, { production });
   const regelingen = loadRegelingen(config.regelingenFile);
+  const registry = loadPartyRegistry(config.partiesFile, { production, isRegeling: (code) => regelingen.get(code) !== undefined });
   const pseudonymKey = loadPseudonymKey(config.audit.pseudonymKeyFile, { mayCreate: !production });
   const contract = loadContract();
   const store = openStore(config.database.url);
