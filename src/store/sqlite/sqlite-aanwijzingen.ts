@@ -19,6 +19,7 @@ export class SqliteAanwijzingen {
   readonly #byId: Database.Statement<[string]>;
   readonly #byKenmerk: Database.Statement<[string, string]>;
   readonly #update: Database.Statement;
+  readonly #feedStatements = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database, private readonly log: SqliteProcessingLog) {
     this.#next = db.prepare("UPDATE teller SET waarde = waarde + 1 WHERE naam = 'aanwijzing' RETURNING waarde").pluck();
@@ -103,8 +104,13 @@ export class SqliteAanwijzingen {
     if (query.soort !== undefined) where.push('soort = @soort');
     if (query.gewijzigdVanaf !== undefined) where.push('gewijzigd >= @gewijzigdVanaf');
     if (query.gewijzigdTot !== undefined) where.push('gewijzigd < @gewijzigdTot');
-    // The statement text depends only on which filters are present: a handful of variants, cached by SQLite.
-    const select = this.db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE ${where.join(' AND ')} ORDER BY volgnummer LIMIT @limit`);
+    // The statement text depends only on which filters are present: at most 32 variants, each prepared once.
+    const sql = `SELECT ${COLUMNS} FROM aanwijzing WHERE ${where.join(' AND ')} ORDER BY volgnummer LIMIT @limit`;
+    let select = this.#feedStatements.get(sql);
+    if (!select) {
+      select = this.db.prepare(sql);
+      this.#feedStatements.set(sql, select);
+    }
     return this.db.transaction((): FeedPage => {
       const rows = select.all(query) as AanwijzingRow[];
       this.log.append(records(rows));

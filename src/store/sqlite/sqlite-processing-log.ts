@@ -5,6 +5,7 @@ import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-qu
 /** The processing log (Logboek Dataverwerkingen) in SQLite: append-only, one row per data subject. */
 export class SqliteProcessingLog {
   readonly #insert: Database.Statement;
+  readonly #queries = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
     this.#insert = db.prepare(`INSERT INTO verwerking (trace_id, operation_id, foreign_operation_id, naam, status, start_tijd,
@@ -28,10 +29,16 @@ export class SqliteProcessingLog {
     const where = ['verzoeker_oin = @requester', 'nr > @after'];
     if (query.dataSubjectId !== undefined) where.push('betrokkene = @dataSubjectId');
     if (query.name !== undefined) where.push('naam = @name');
-    const rows = this.db.prepare(`SELECT nr, trace_id AS traceId, operation_id AS operationId, foreign_operation_id AS foreignOperationId,
+    const sql = `SELECT nr, trace_id AS traceId, operation_id AS operationId, foreign_operation_id AS foreignOperationId,
       naam AS name, status, start_tijd AS startTime, eind_tijd AS endTime, verwerkingsactiviteit AS processingActivityId,
       betrokkene AS dataSubjectId, verzoeker_oin AS requester, actor_oin AS actor, resource_id AS resourceId
-      FROM verwerking WHERE ${where.join(' AND ')} ORDER BY nr LIMIT @limit`).all(query) as Array<Record<string, unknown> & { nr: number }>;
+      FROM verwerking WHERE ${where.join(' AND ')} ORDER BY nr LIMIT @limit`;
+    let select = this.#queries.get(sql);
+    if (!select) {
+      select = this.db.prepare(sql);
+      this.#queries.set(sql, select); // at most four variants
+    }
+    const rows = select.all(query) as Array<Record<string, unknown> & { nr: number }>;
     return {
       records: rows.map(({ nr, startTime, endTime, foreignOperationId, actor, resourceId, ...rest }) => ({
         position: nr,
