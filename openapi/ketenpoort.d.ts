@@ -479,7 +479,8 @@ export interface components {
             geldigTot?: string;
             status: components["schemas"]["AanwijzingStatus"];
             aanleveraar: components["schemas"]["PartijVerwijzing"];
-            ontvanger: components["schemas"]["PartijVerwijzing"];
+            /** @description Absent when the signal was suppressed at delivery (never routed). */
+            ontvanger?: components["schemas"]["PartijVerwijzing"];
             /** Format: uuid */
             vervangt?: string;
             /** Format: uuid */

@@ -1,5 +1,6 @@
 import type { ProcessingRecord } from '../audit/processing-record.js';
 import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, MaintenanceResult, NewAanwijzing, ReadRecordsFor, RecordsFor, StatisticsRow } from './aanwijzing-rows.js';
+import type { NewOptOut, OptOutRegistration, OptOutRow } from './opt-out-rows.js';
 import type { ProcessingLogPage, ProcessingLogQuery } from './processing-log-query.js';
 
 /**
@@ -49,6 +50,21 @@ export interface Store {
    * ended before `purgeLogBefore` (epoch ms).
    */
   runMaintenance(options: { today: string; now: number; purgeClosedBefore: number; purgeLogBefore: number }): Promise<MaintenanceResult>;
+
+  /**
+   * Registers an opt-out unless the same (person, scope) is active already, and suppresses the
+   * person's open aanwijzingen it covers, with the processing records, in one transaction.
+   */
+  registerOptOut(row: NewOptOut, records: (registered: OptOutRow, suppressed: readonly AanwijzingRow[]) => readonly ProcessingRecord[]): Promise<OptOutRegistration>;
+
+  /** Reads one opt-out and logs the read; undefined when absent or not for the caller. */
+  readOptOut(id: string, records: (row: OptOutRow) => readonly ProcessingRecord[] | undefined): Promise<OptOutRow | undefined>;
+
+  /** Ends an active opt-out (its history stays); idempotent. */
+  withdrawOptOut(id: string, by: string, now: number, decide: (row: OptOutRow) => boolean, records: (row: OptOutRow) => readonly ProcessingRecord[]): Promise<OptOutRow | undefined>;
+
+  /** Active opt-out scopes per BSN for up to 10,000 BSNs; the look-up is logged per person in the same transaction. */
+  lookupOptOuts(bsns: readonly string[], records: () => readonly ProcessingRecord[]): Promise<Map<string, string[]>>;
 
   /** Appends processing records on their own (operations that change nothing else). */
   appendProcessingRecords(records: readonly ProcessingRecord[]): Promise<void>;

@@ -114,7 +114,8 @@ export class AanwijzingService {
       if (CLOSED_STATES.has(old.status)) throw new ConflictError('aanwijzing-closed', `Aanwijzing ${old.id} is ${old.status} and can no longer be corrected.`);
       return { status: 'VERVANGEN', vervangenDoor: row.id, gewijzigd: now.getTime() };
     };
-    const result = await store.insertAanwijzing(row, (created) => [this.#record(ctx, OPERATIONS.deliver, created)], replaces);
+    // The record names the person from the input: a suppressed signal keeps no BSN, but receiving it was processing.
+    const result = await store.insertAanwijzing(row, (created) => [this.#record(ctx, OPERATIONS.deliver, created, input.burgerservicenummer)], replaces);
     if (result.outcome === 'replaced-not-found') {
       throw new InvalidInputError('The aanwijzing to correct does not exist or is not yours; nothing was stored.', [
         { in: 'body', name: 'vervangt', code: 'not-found', reason: `no aanwijzing ${input.vervangt} of this sender` },
@@ -178,10 +179,10 @@ export class AanwijzingService {
 
   /** One record per data subject; signals whose personal data is gone disclose nothing and get none. */
   #recordsFor(ctx: OperationContext, name: string, rows: readonly AanwijzingRow[]): ProcessingRecord[] {
-    return rows.filter((row) => row.bsn !== null).map((row) => this.#record(ctx, name, row));
+    return rows.filter((row) => row.bsn !== null).map((row) => this.#record(ctx, name, row, row.bsn!));
   }
 
-  #record(ctx: OperationContext, name: string, row: AanwijzingRow): ProcessingRecord {
+  #record(ctx: OperationContext, name: string, row: AanwijzingRow, bsn: string): ProcessingRecord {
     return {
       traceId: ctx.traceId,
       operationId: ctx.spanId,
@@ -191,7 +192,7 @@ export class AanwijzingService {
       startTime: ctx.startTime,
       endTime: this.deps.clock.now(),
       processingActivityId: this.deps.regelingen.get(row.regeling)?.verwerkingsactiviteit ?? 'urn:nld:ketenpoort:verwerkingsactiviteit:onbekend',
-      dataSubjectId: this.deps.pseudonymiser.pseudonym(row.bsn!),
+      dataSubjectId: this.deps.pseudonymiser.pseudonym(bsn),
       requester: ctx.requester.oin,
       ...(ctx.actor ? { actor: ctx.actor.oin } : {}),
       resourceId: row.id,

@@ -28,7 +28,8 @@ export function toAanwijzing(row: AanwijzingRow, registry: PartyRegistry, option
     geldigTot: row.geldigTot,
     status: row.status as Aanwijzing['status'],
     aanleveraar: party(row.aanleveraarOin),
-    ontvanger: party(row.ontvangerOin),
+    // A signal suppressed at delivery was never routed: it has no receiver.
+    ...(row.ontvangerOin ? { ontvanger: party(row.ontvangerOin) } : {}),
     ...(row.vervangt ? { vervangt: row.vervangt } : {}),
     ...(row.vervangenDoor ? { vervangenDoor: row.vervangenDoor } : {}),
     ...(row.uitkomst && row.teruggekoppeld !== null ? {

@@ -80,4 +80,27 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX verwerking_eind ON verwerking (eind_tijd);
     `,
   },
+  {
+    version: 3,
+    name: 'the joint opt-out register',
+    sql: `
+      INSERT INTO teller (naam, waarde) VALUES ('opt_out', 0);
+      CREATE TABLE opt_out (
+        id                 TEXT PRIMARY KEY,
+        bsn                TEXT NOT NULL,       -- the register must match on it; emptied by retention after withdrawal
+        scope              TEXT NOT NULL,       -- '*' for all regelingen, else the sorted codes joined by ','
+        kanaal             TEXT NOT NULL,
+        geregistreerd_door TEXT NOT NULL,       -- OIN of the party the citizen told
+        actor_oin          TEXT,
+        ingang             INTEGER NOT NULL,    -- epoch ms
+        einde              INTEGER,             -- epoch ms of the withdrawal; NULL while active
+        ingetrokken_door   TEXT,
+        volgnummer         INTEGER NOT NULL UNIQUE -- position in the changes feed
+      );
+      -- One active opt-out per person and scope: registering it again returns the existing one.
+      CREATE UNIQUE INDEX opt_out_actief ON opt_out (bsn, scope) WHERE einde IS NULL;
+      CREATE INDEX opt_out_volgnummer ON opt_out (volgnummer);
+      CREATE INDEX aanwijzing_bsn ON aanwijzing (bsn) WHERE bsn IS NOT NULL;
+    `,
+  },
 ];

@@ -20,6 +20,7 @@ export class SqliteAanwijzingen {
   readonly #byKenmerk: Database.Statement<[string, string]>;
   readonly #update: Database.Statement;
   readonly #feedStatements = new Map<string, Database.Statement>();
+  readonly #erase: Database.Statement<[string]>;
 
   constructor(private readonly db: Database.Database, private readonly log: SqliteProcessingLog) {
     this.#next = db.prepare("UPDATE teller SET waarde = waarde + 1 WHERE naam = 'aanwijzing' RETURNING waarde").pluck();
@@ -34,17 +35,27 @@ export class SqliteAanwijzingen {
       teruggekoppeld = @teruggekoppeld, intrekkingsreden = @intrekkingsreden, vervangen_door = @vervangenDoor, gewijzigd = @gewijzigd, volgnummer = @volgnummer
       WHERE id = @id`);
     this.#byId = db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE id = ?`);
+    this.#erase = db.prepare('UPDATE aanwijzing SET bsn = NULL, inhoud = NULL, ondertekening = NULL WHERE id = ?');
     this.#byKenmerk = db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE aanleveraar_oin = ? AND kenmerk = ?`);
   }
 
-  insert(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces?: DecideChange): InsertOutcome {
+  /**
+   * @param optedOut checked inside the transaction: when the person has an opt-out covering the
+   *   regeling, the signal is stored suppressed — not routed (no receiver), without personal data.
+   */
+  insert(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces: DecideChange | undefined, optedOut: (bsn: string, regeling: string) => boolean): InsertOutcome {
     return this.db.transaction((): InsertOutcome => {
       const existing = this.#byKenmerk.get(row.aanleveraarOin, row.kenmerk) as AanwijzingRow | undefined;
       if (existing) return { outcome: 'existing', row: existing };
       if (replaces && row.vervangt) {
         if (!this.#apply(row.vervangt, replaces)) return { outcome: 'replaced-not-found', row: undefined };
       }
-      const created: AanwijzingRow = { ...row, volgnummer: this.#next.get() as number };
+      const suppressed = row.bsn !== null && optedOut(row.bsn, row.regeling);
+      const created: AanwijzingRow = {
+        ...row,
+        ...(suppressed ? { status: 'ONDERDRUKT', ontvangerOin: '', bsn: null, inhoud: null, ondertekening: null } : {}),
+        volgnummer: this.#next.get() as number,
+      };
       this.#insert.run(created);
       this.log.append(records(created));
       return { outcome: 'created', row: created };
@@ -153,5 +164,22 @@ export class SqliteAanwijzingen {
   purge(before: number): number {
     return this.db.prepare(`UPDATE aanwijzing SET bsn = NULL, inhoud = NULL, ondertekening = NULL
       WHERE bsn IS NOT NULL AND gewijzigd < ? AND status IN ('AFGEROND', 'INGETROKKEN', 'VERVANGEN', 'VERLOPEN', 'ONDERDRUKT')`).run(before).changes;
+  }
+
+  /**
+   * Suppresses the open aanwijzingen of one person whose regeling `covers` says yes: status
+   * ONDERDRUKT, personal data removed, and a new feed position so the receiver sees that it was
+   * suppressed (without content). Call inside the opt-out's transaction.
+   */
+  suppressOpen(bsn: string, covers: (regeling: string) => boolean, now: number): AanwijzingRow[] {
+    const open = this.db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE bsn = ? AND status IN ('AANGEBODEN', 'ONTVANGEN', 'IN_BEHANDELING')`)
+      .all(bsn) as AanwijzingRow[];
+    const suppressed: AanwijzingRow[] = [];
+    for (const row of open.filter((r) => covers(r.regeling))) {
+      const changed = this.#apply(row.id, () => ({ status: 'ONDERDRUKT', gewijzigd: now }));
+      this.#erase.run(row.id);
+      if (changed) suppressed.push({ ...changed, bsn: null, inhoud: null, ondertekening: null });
+    }
+    return suppressed;
   }
 }

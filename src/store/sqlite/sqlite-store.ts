@@ -8,7 +8,9 @@ import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-qu
 import type { Store } from '../store.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteAanwijzingen } from './sqlite-aanwijzingen.js';
+import { SqliteOptOuts } from './sqlite-opt-outs.js';
 import { SqliteProcessingLog } from './sqlite-processing-log.js';
+import type { NewOptOut, OptOutRegistration, OptOutRow } from '../opt-out-rows.js';
 
 /**
  * The embedded store: one SQLite file in WAL mode, opened by one gateway process. Statements are
@@ -22,11 +24,13 @@ export class SqliteStore implements Store {
   readonly #purgeJti: Database.Statement<[number]>;
   readonly #log: SqliteProcessingLog;
   readonly #aanwijzingen: SqliteAanwijzingen;
+  readonly #optOuts: SqliteOptOuts;
 
   private constructor(db: Database.Database) {
     this.#db = db;
     this.#log = new SqliteProcessingLog(db);
     this.#aanwijzingen = new SqliteAanwijzingen(db, this.#log);
+    this.#optOuts = new SqliteOptOuts(db, this.#aanwijzingen, this.#log);
     this.#insertJti = db.prepare('INSERT OR IGNORE INTO gebruikte_assertion_id (uitgever, jti, verloopt) VALUES (?, ?, ?)');
     this.#purgeJti = db.prepare('DELETE FROM gebruikte_assertion_id WHERE verloopt < ?');
   }
@@ -68,7 +72,7 @@ export class SqliteStore implements Store {
   }
 
   async insertAanwijzing(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces?: DecideChange): Promise<InsertOutcome> {
-    return this.#aanwijzingen.insert(row, records, replaces);
+    return this.#aanwijzingen.insert(row, records, replaces, (bsn, regeling) => this.#optOuts.covers(bsn, regeling));
   }
 
   async readAanwijzing(id: string, records: ReadRecordsFor): Promise<AanwijzingRow | undefined> {
@@ -92,6 +96,22 @@ export class SqliteStore implements Store {
     const purged = this.#aanwijzingen.purge(options.purgeClosedBefore);
     const logRecordsRemoved = this.#log.removeBefore(options.purgeLogBefore);
     return { expired, purged, logRecordsRemoved };
+  }
+
+  async registerOptOut(row: NewOptOut, records: (registered: OptOutRow, suppressed: readonly AanwijzingRow[]) => readonly ProcessingRecord[]): Promise<OptOutRegistration> {
+    return this.#optOuts.register(row, records);
+  }
+
+  async readOptOut(id: string, records: (row: OptOutRow) => readonly ProcessingRecord[] | undefined): Promise<OptOutRow | undefined> {
+    return this.#optOuts.read(id, records);
+  }
+
+  async withdrawOptOut(id: string, by: string, now: number, decide: (row: OptOutRow) => boolean, records: (row: OptOutRow) => readonly ProcessingRecord[]): Promise<OptOutRow | undefined> {
+    return this.#optOuts.withdraw(id, by, now, decide, records);
+  }
+
+  async lookupOptOuts(bsns: readonly string[], records: () => readonly ProcessingRecord[]): Promise<Map<string, string[]>> {
+    return this.#optOuts.lookup(bsns, records);
   }
 
   async appendProcessingRecords(records: readonly ProcessingRecord[]): Promise<void> {

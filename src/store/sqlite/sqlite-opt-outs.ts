@@ -1,0 +1,90 @@
+import type Database from 'better-sqlite3';
+import type { ProcessingRecord } from '../../audit/processing-record.js';
+import type { AanwijzingRow } from '../aanwijzing-rows.js';
+import { scopeCovers, type NewOptOut, type OptOutRegistration, type OptOutRow } from '../opt-out-rows.js';
+import type { SqliteAanwijzingen } from './sqlite-aanwijzingen.js';
+import type { SqliteProcessingLog } from './sqlite-processing-log.js';
+
+const COLUMNS = `id, bsn, scope, kanaal, geregistreerd_door AS geregistreerdDoor, actor_oin AS actorOin, ingang, einde,
+  ingetrokken_door AS ingetrokkenDoor, volgnummer`;
+
+/**
+ * The joint opt-out register in SQLite. Registering suppresses the person's open aanwijzingen in
+ * the same transaction, so there is no moment at which a new opt-out and an unsuppressed signal
+ * coexist; delivery checks the register inside its own transaction for the same reason.
+ */
+export class SqliteOptOuts {
+  readonly #next: Database.Statement<[]>;
+  readonly #insert: Database.Statement;
+  readonly #byId: Database.Statement<[string]>;
+  readonly #active: Database.Statement<[string, string]>;
+  readonly #activeForBsn: Database.Statement<[string]>;
+  readonly #withdraw: Database.Statement;
+
+  constructor(private readonly db: Database.Database, private readonly aanwijzingen: SqliteAanwijzingen, private readonly log: SqliteProcessingLog) {
+    this.#next = db.prepare("UPDATE teller SET waarde = waarde + 1 WHERE naam = 'opt_out' RETURNING waarde").pluck();
+    this.#insert = db.prepare(`INSERT INTO opt_out (id, bsn, scope, kanaal, geregistreerd_door, actor_oin, ingang, volgnummer)
+      VALUES (@id, @bsn, @scope, @kanaal, @geregistreerdDoor, @actorOin, @ingang, @volgnummer)`);
+    this.#byId = db.prepare(`SELECT ${COLUMNS} FROM opt_out WHERE id = ?`);
+    this.#active = db.prepare(`SELECT ${COLUMNS} FROM opt_out WHERE bsn = ? AND scope = ? AND einde IS NULL`);
+    this.#activeForBsn = db.prepare('SELECT scope FROM opt_out WHERE bsn = ? AND einde IS NULL').pluck();
+    this.#withdraw = db.prepare('UPDATE opt_out SET einde = @einde, ingetrokken_door = @door, volgnummer = @volgnummer WHERE id = @id');
+  }
+
+  register(row: NewOptOut, records: (registered: OptOutRow, suppressed: readonly AanwijzingRow[]) => readonly ProcessingRecord[]): OptOutRegistration {
+    return this.db.transaction((): OptOutRegistration => {
+      const existing = this.#active.get(row.bsn!, row.scope) as OptOutRow | undefined;
+      if (existing) return { outcome: 'existing', row: existing, suppressed: [] };
+      const created: OptOutRow = { ...row, einde: null, ingetrokkenDoor: null, volgnummer: this.#next.get() as number };
+      this.#insert.run(created);
+      const suppressed = this.aanwijzingen.suppressOpen(row.bsn!, (regeling) => scopeCovers(row.scope, regeling), row.ingang);
+      this.log.append(records(created, suppressed));
+      return { outcome: 'created', row: created, suppressed };
+    }).immediate();
+  }
+
+  find(id: string): OptOutRow | undefined {
+    return this.#byId.get(id) as OptOutRow | undefined;
+  }
+
+  /** Reads one opt-out and logs the read; `records` returning undefined means "not for you". */
+  read(id: string, records: (row: OptOutRow) => readonly ProcessingRecord[] | undefined): OptOutRow | undefined {
+    return this.db.transaction(() => {
+      const row = this.find(id);
+      const written = row ? records(row) : undefined;
+      if (!row || written === undefined) return undefined;
+      this.log.append(written);
+      return row;
+    }).immediate();
+  }
+
+  /** Ends an active opt-out (history kept); `decide` may refuse by throwing, or hide it by returning false. */
+  withdraw(id: string, by: string, now: number, decide: (row: OptOutRow) => boolean, records: (row: OptOutRow) => readonly ProcessingRecord[]): OptOutRow | undefined {
+    return this.db.transaction(() => {
+      const row = this.find(id);
+      if (!row || !decide(row)) return undefined;
+      if (row.einde !== null) return row; // withdrawn already: idempotent
+      const ended: OptOutRow = { ...row, einde: now, ingetrokkenDoor: by, volgnummer: this.#next.get() as number };
+      this.#withdraw.run({ id, einde: now, door: by, volgnummer: ended.volgnummer });
+      this.log.append(records(ended));
+      return ended;
+    }).immediate();
+  }
+
+  /** Whether an active opt-out of this person covers the regeling; call inside a write transaction. */
+  covers(bsn: string, regeling: string): boolean {
+    return (this.#activeForBsn.all(bsn) as string[]).some((scope) => scopeCovers(scope, regeling));
+  }
+
+  /** The active scopes per BSN, for up to 10,000 BSNs in one query; the look-up is logged per person. */
+  lookup(bsns: readonly string[], records: () => readonly ProcessingRecord[]): Map<string, string[]> {
+    return this.db.transaction(() => {
+      const rows = this.db.prepare(`SELECT bsn, scope FROM opt_out WHERE einde IS NULL AND bsn IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(bsns)) as Array<{ bsn: string; scope: string }>;
+      const found = new Map<string, string[]>();
+      for (const { bsn, scope } of rows) found.set(bsn, [...(found.get(bsn) ?? []), scope]);
+      this.log.append(records());
+      return found;
+    }).immediate();
+  }
+}
