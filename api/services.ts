@@ -4,6 +4,7 @@ import type { TokenEndpoint } from '../src/security/token-endpoint.js';
 import type { Store } from '../src/store/store.js';
 import type { Clock } from '../src/security/clock.js';
 import type { ProcessingLogService } from '../src/audit/processing-log-service.js';
+import type { OptOutService } from '../src/domain/opt-outs/opt-out-service.js';
 import type { AanwijzingService } from '../src/domain/aanwijzingen/aanwijzing-service.js';
 
 /** What the HTTP layer's plugins may call: domain and security services, never SQL or crypto directly. */
@@ -15,4 +16,5 @@ export interface ApiServices {
   readonly clock: Clock;
   readonly aanwijzingen: AanwijzingService;
   readonly verwerkingen: ProcessingLogService;
+  readonly optOuts: OptOutService;
 }

@@ -200,6 +200,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/opt-outs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register an opt-out told by a citizen
+         * @description The joint register: telling one partner is enough. `regelingen` absent means all regelingen.
+         *     Who registered it comes from the token, not the body. Registering what is already active
+         *     returns the existing opt-out (200). A new opt-out at once suppresses the person's open
+         *     signals it covers: the receiver's feed shows them as `ONDERDRUKT`, without content.
+         */
+        post: operations["registreerOptOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/opt-outs/_zoek": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Opt-out status of 1 to 10,000 persons
+         * @description Yes/no and scope per BSN (not who registered it), in the order asked. BSNs travel in the
+         *     body, never in a URL. Optionally for one regeling: then `optOut` says whether that regeling
+         *     is covered. Every person looked up gets a processing record.
+         */
+        post: operations["zoekOptOuts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/opt-outs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One opt-out
+         * @description For parties that keep the register (opt-out-registrar).
+         */
+        get: operations["haalOptOut"];
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw an opt-out
+         * @description The citizen withdraws it at any partner. The history stays, with its end time; withdrawing again changes nothing.
+         */
+        delete: operations["trekOptOutIn"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/statistieken": {
         parameters: {
             query?: never;
@@ -555,6 +624,48 @@ export interface components {
                 aantal: number;
             }[];
         };
+        OptOutRegistratie: {
+            burgerservicenummer: components["schemas"]["Burgerservicenummer"];
+            /** @description The regelingen it covers; absent means all. */
+            regelingen?: components["schemas"]["RegelingCode"][];
+            /**
+             * @description How the citizen told the partner.
+             * @enum {string}
+             */
+            kanaal: "BALIE" | "DIGITAAL" | "TELEFOON" | "BRIEF";
+        };
+        OptOut: {
+            /** Format: uuid */
+            id: string;
+            burgerservicenummer: components["schemas"]["Burgerservicenummer"];
+            alleRegelingen: boolean;
+            regelingen?: components["schemas"]["RegelingCode"][];
+            /** @enum {string} */
+            kanaal: "BALIE" | "DIGITAAL" | "TELEFOON" | "BRIEF";
+            /** @enum {string} */
+            status: "ACTIEF" | "INGETROKKEN";
+            geregistreerdDoor: components["schemas"]["PartijVerwijzing"];
+            /** Format: date-time */
+            tijdstipIngang: string;
+            /** Format: date-time */
+            tijdstipEinde?: string;
+            ingetrokkenDoor?: components["schemas"]["PartijVerwijzing"];
+            /** @description On registration */
+            onderdrukteAanwijzingen?: number;
+        };
+        OptOutZoekvraag: {
+            /** @description Each must be nine digits passing the elfproef; every invalid one is reported by its position. */
+            burgerservicenummers: string[];
+            regeling?: components["schemas"]["RegelingCode"];
+        };
+        OptOutZoekresultaat: {
+            resultaten: {
+                burgerservicenummer: components["schemas"]["Burgerservicenummer"];
+                optOut: boolean;
+                alleRegelingen?: boolean;
+                regelingen?: components["schemas"]["RegelingCode"][];
+            }[];
+        };
     };
     responses: {
         /** @description Invalid input; `invalidParams` lists every problem found. */
@@ -683,6 +794,7 @@ export interface components {
         Na: string;
         /** @description Page size. */
         Limiet: number;
+        OptOutId: string;
         AanwijzingId: string;
     };
     requestBodies: never;
@@ -1007,6 +1119,148 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    registreerOptOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OptOutRegistratie"];
+            };
+        };
+        responses: {
+            /** @description The same opt-out was active already. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptOut"];
+                };
+            };
+            /** @description Registered. */
+            201: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    zoekOptOuts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OptOutZoekvraag"];
+            };
+        };
+        responses: {
+            /** @description One result per BSN, in the order asked. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptOutZoekresultaat"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    haalOptOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["OptOutId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The opt-out. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    trekOptOutIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["OptOutId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The withdrawn opt-out. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -7,11 +7,13 @@ import { oauthTokenApi } from '../../api/oauth-token.js';
 import { aanwijzingenApi } from '../../api/aanwijzingen.js';
 import { partijenApi } from '../../api/partijen.js';
 import { verwerkingenApi } from '../../api/verwerkingen.js';
+import { optOutsApi } from '../../api/opt-outs.js';
 import type { ApiServices } from '../../api/services.js';
 import type { GatewayConfig } from '../config/config-schema.js';
 import { ProcessingLogService } from '../audit/processing-log-service.js';
 import { Pseudonymiser } from '../audit/pseudonymiser.js';
 import { AanwijzingService, type PayloadSignatureCheck } from '../domain/aanwijzingen/aanwijzing-service.js';
+import { OptOutService } from '../domain/opt-outs/opt-out-service.js';
 import type { PartyRegistry } from '../domain/party-registry.js';
 import type { Regelingen } from '../domain/regelingen-config.js';
 import { TooManyRequestsError } from '../errors.js';
@@ -92,6 +94,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       signatures: deps.signatures,
     }),
     verwerkingen: new ProcessingLogService({ store: deps.store, clock: deps.clock, pseudonymiser }),
+    optOuts: new OptOutService({ store: deps.store, registry: deps.registry, regelingen: deps.regelingen, clock: deps.clock, pseudonymiser }),
     tokenEndpoint: new TokenEndpoint({
       registry: deps.registry,
       tokens: deps.tokens,
@@ -164,6 +167,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   await app.register(partijenApi(services));
   await app.register(aanwijzingenApi(services));
   await app.register(verwerkingenApi(services));
+  await app.register(optOutsApi(services));
   registerMethodNotAllowed(app, contract);
   return app;
 }

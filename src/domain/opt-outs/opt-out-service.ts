@@ -1,0 +1,114 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { components } from '../../../openapi/ketenpoort.js';
+import type { OperationContext } from '../../audit/operation-context.js';
+import type { ProcessingRecord } from '../../audit/processing-record.js';
+import type { Pseudonymiser } from '../../audit/pseudonymiser.js';
+import { InvalidInputError, NotFoundError, type InvalidParam } from '../../errors.js';
+import type { Clock } from '../../security/clock.js';
+import { ALL_REGELINGEN, scopeCovers, type OptOutRow } from '../../store/opt-out-rows.js';
+import type { Store } from '../../store/store.js';
+import { isValidBsn } from '../bsn.js';
+import type { PartyRegistry } from '../party-registry.js';
+import type { Regelingen } from '../regelingen-config.js';
+
+type OptOut = components['schemas']['OptOut'];
+type OptOutRegistratie = components['schemas']['OptOutRegistratie'];
+type OptOutZoekvraag = components['schemas']['OptOutZoekvraag'];
+type OptOutZoekresultaat = components['schemas']['OptOutZoekresultaat'];
+
+/** Processing activity of the joint opt-out register. */
+export const OPT_OUT_ACTIVITY = 'urn:nld:ketenpoort:verwerkingsactiviteit:opt-out-register';
+
+/**
+ * The joint opt-out register: a citizen tells one partner, every partner respects it. Registering
+ * suppresses the person's open signals at once; delivery checks the register in its own transaction.
+ */
+export class OptOutService {
+  constructor(private readonly deps: { store: Store; registry: PartyRegistry; regelingen: Regelingen; clock: Clock; pseudonymiser: Pseudonymiser }) {}
+
+  /** Registers an opt-out (or returns the active one with the same scope). */
+  async register(ctx: OperationContext, input: OptOutRegistratie): Promise<{ created: boolean; optOut: OptOut }> {
+    const problems: InvalidParam[] = [];
+    if (!isValidBsn(input.burgerservicenummer)) problems.push({ in: 'body', name: 'burgerservicenummer', code: 'elfproef', reason: 'is not a valid BSN' });
+    (input.regelingen ?? []).forEach((code, i) => {
+      if (!this.deps.regelingen.get(code)) problems.push({ in: 'body', name: `regelingen[${i}]`, code: 'codelist', reason: `unknown regeling ${code}` });
+    });
+    if (problems.length > 0) throw new InvalidInputError(`The opt-out has ${problems.length} invalid item(s); see invalidParams.`, problems);
+    const now = this.deps.clock.now().getTime();
+    const result = await this.deps.store.registerOptOut({
+      id: uuidv7(),
+      bsn: input.burgerservicenummer,
+      scope: input.regelingen ? [...input.regelingen].sort().join(',') : ALL_REGELINGEN,
+      kanaal: input.kanaal,
+      geregistreerdDoor: ctx.requester.oin,
+      actorOin: ctx.actor?.oin ?? null,
+      ingang: now,
+    }, (registered) => [this.#record(ctx, 'opt-out.registreren', input.burgerservicenummer, registered.id)]);
+    return { created: result.outcome === 'created', optOut: { ...this.#view(result.row), ...(result.outcome === 'created' ? { onderdrukteAanwijzingen: result.suppressed.length } : {}) } };
+  }
+
+  async get(ctx: OperationContext, id: string): Promise<OptOut> {
+    const row = await this.deps.store.readOptOut(id, (found) => (found.bsn ? [this.#record(ctx, 'opt-out.raadplegen', found.bsn, found.id)] : []));
+    if (!row) throw new NotFoundError(`There is no opt-out ${id}.`);
+    return this.#view(row);
+  }
+
+  async withdraw(ctx: OperationContext, id: string): Promise<OptOut> {
+    const row = await this.deps.store.withdrawOptOut(id, ctx.requester.oin, this.deps.clock.now().getTime(), () => true,
+      (ended) => (ended.bsn ? [this.#record(ctx, 'opt-out.intrekken', ended.bsn, ended.id)] : []));
+    if (!row) throw new NotFoundError(`There is no opt-out ${id}.`);
+    return this.#view(row);
+  }
+
+  /** Status of up to 10,000 persons; invalid BSNs are reported by position, and nothing is looked up then. */
+  async lookup(ctx: OperationContext, input: OptOutZoekvraag): Promise<OptOutZoekresultaat> {
+    const problems: InvalidParam[] = [];
+    input.burgerservicenummers.forEach((bsn, i) => {
+      if (!isValidBsn(bsn)) problems.push({ in: 'body', name: `burgerservicenummers[${i}]`, code: 'elfproef', reason: 'is not a valid BSN' });
+    });
+    if (input.regeling !== undefined && !this.deps.regelingen.get(input.regeling)) {
+      problems.push({ in: 'body', name: 'regeling', code: 'codelist', reason: `unknown regeling ${input.regeling}` });
+    }
+    if (problems.length > 0) throw new InvalidInputError(`${problems.length} invalid item(s); see invalidParams.`, problems.slice(0, 1000));
+    const unique = [...new Set(input.burgerservicenummers)];
+    const found = await this.deps.store.lookupOptOuts(unique, () => unique.map((bsn) => this.#record(ctx, 'opt-out.opvragen', bsn)));
+    return {
+      resultaten: input.burgerservicenummers.map((bsn) => {
+        const scopes = found.get(bsn) ?? [];
+        const all = scopes.includes(ALL_REGELINGEN);
+        const regelingen = [...new Set(scopes.filter((s) => s !== ALL_REGELINGEN).flatMap((s) => s.split(',')))].sort();
+        const optOut = input.regeling !== undefined ? scopes.some((s) => scopeCovers(s, input.regeling!)) : scopes.length > 0;
+        return {
+          burgerservicenummer: bsn,
+          optOut,
+          ...(scopes.length > 0 ? { alleRegelingen: all, ...(all ? {} : { regelingen }) } : {}),
+        };
+      }),
+    };
+  }
+
+  #view(row: OptOutRow): OptOut {
+    const party = (oin: string) => ({ oin, naam: this.deps.registry.byOin(oin)?.naam ?? '(niet meer geregistreerd)' });
+    return {
+      id: row.id,
+      burgerservicenummer: row.bsn ?? '',
+      alleRegelingen: row.scope === ALL_REGELINGEN,
+      ...(row.scope === ALL_REGELINGEN ? {} : { regelingen: row.scope.split(',') }),
+      kanaal: row.kanaal as OptOut['kanaal'],
+      status: row.einde === null ? 'ACTIEF' : 'INGETROKKEN',
+      geregistreerdDoor: party(row.geregistreerdDoor),
+      tijdstipIngang: new Date(row.ingang).toISOString(),
+      ...(row.einde !== null ? { tijdstipEinde: new Date(row.einde).toISOString() } : {}),
+      ...(row.ingetrokkenDoor ? { ingetrokkenDoor: party(row.ingetrokkenDoor) } : {}),
+    };
+  }
+
+  #record(ctx: OperationContext, name: string, bsn: string, resourceId?: string): ProcessingRecord {
+    return {
+      traceId: ctx.traceId, operationId: ctx.spanId, ...(ctx.parentSpanId ? { foreignOperationId: ctx.parentSpanId } : {}),
+      name, status: 'OK', startTime: ctx.startTime, endTime: this.deps.clock.now(), processingActivityId: OPT_OUT_ACTIVITY,
+      dataSubjectId: this.deps.pseudonymiser.pseudonym(bsn), requester: ctx.requester.oin, ...(ctx.actor ? { actor: ctx.actor.oin } : {}),
+      ...(resourceId ? { resourceId } : {}),
+    };
+  }
+}

@@ -1,0 +1,95 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { signPayload } from '../../src/security/payload-signature.js';
+import { fixturePki } from '../helpers/fixture-pki.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
+
+const BSN = '999999990';
+const json = { 'content-type': 'application/json' };
+
+async function as(gateway: TestGateway, party: string) {
+  const client = gateway.client(party);
+  const auth = { authorization: `Bearer ${await client.token()}` };
+  return {
+    get: (path: string) => client.call('GET', path, { headers: auth }),
+    post: (path: string, body: unknown) => client.call('POST', path, { headers: { ...auth, ...json }, body: JSON.stringify(body) }),
+    del: (path: string) => client.call('DELETE', path, { headers: auth }),
+    async deliver(kenmerk: string) {
+      const body = Buffer.from(JSON.stringify({
+        kenmerk, soort: 'MOGELIJK_RECHT', regeling: 'ALGEMENE_BIJSTAND', burgerservicenummer: BSN, gemeentecode: '0363', geldigTot: '2099-12-31',
+        aanleiding: { redenCode: 'INKOMEN_ONDER_NORM', criteria: ['WW_EINDIGT'], toelichting: 'x' },
+      }));
+      const leaf = fixturePki.party(party);
+      const signed = await signPayload({ body, privateKey: createPrivateKey(readFileSync(leaf.key)), certificatePem: readFileSync(leaf.cert, 'utf8') });
+      return client.call('POST', '/v1/aanwijzingen', {
+        headers: { ...auth, ...json, digest: signed.digest, 'payload-signature': signed.payloadSignature }, body: body.toString(),
+      });
+    },
+  };
+}
+
+t.test('an opt-out told to SVB suppresses UWV\'s signals: the open one at once, the next one at delivery; withdrawing lets later ones through', async (t) => {
+  const gateway = await startTestGateway(t);
+  const svb = await as(gateway, 'svb');
+  const uwv = await as(gateway, 'uwv');
+  const amsterdam = await as(gateway, 'amsterdam');
+
+  const before = await uwv.deliver('VOOR');
+  t.equal(before.json.status, 'AANGEBODEN');
+  const feedStart = await amsterdam.get('/v1/aanwijzingen');
+  t.equal(feedStart.json.aanwijzingen.length, 1);
+
+  const registered = await svb.post('/v1/opt-outs', { burgerservicenummer: BSN, kanaal: 'BALIE' });
+  t.equal(registered.status, 201);
+  t.match(registered.json, { alleRegelingen: true, status: 'ACTIEF', geregistreerdDoor: { oin: '00000099000000000102' }, onderdrukteAanwijzingen: 1 });
+  const again = await amsterdam.post('/v1/opt-outs', { burgerservicenummer: BSN, kanaal: 'DIGITAAL' });
+  t.equal(again.status, 200, 'the register is joint: what is active is returned');
+  t.equal(again.json.id, registered.json.id);
+
+  const changed = await amsterdam.get(`/v1/aanwijzingen?na=${feedStart.json.volgende}`);
+  t.same(changed.json.aanwijzingen.map((a: { kenmerk: string; status: string }) => `${a.kenmerk}:${a.status}`), ['VOOR:ONDERDRUKT']);
+  t.equal(changed.json.aanwijzingen[0].burgerservicenummer, undefined, 'suppressed: without content');
+  t.equal(changed.json.aanwijzingen[0].aanleiding, undefined);
+
+  const next = await uwv.deliver('NA');
+  t.equal(next.status, 201);
+  t.equal(next.json.status, 'ONDERDRUKT', 'the sender is told');
+  t.equal(next.json.ontvanger, undefined, 'never routed');
+  const nothingNew = await amsterdam.get(`/v1/aanwijzingen?na=${changed.json.volgende}`);
+  t.same(nothingNew.json.aanwijzingen, [], 'the municipality never sees it');
+  t.equal((await amsterdam.get(`/v1/aanwijzingen/${next.json.id}`)).status, 404);
+
+  const lookup = await amsterdam.post('/v1/opt-outs/_zoek', { burgerservicenummers: [BSN, '111222333'] });
+  t.same(lookup.json.resultaten, [{ burgerservicenummer: BSN, optOut: true, alleRegelingen: true }, { burgerservicenummer: '111222333', optOut: false }]);
+  t.notOk('geregistreerdDoor' in lookup.json.resultaten[0], 'not who registered it');
+
+  const withdrawn = await uwv.del(`/v1/opt-outs/${registered.json.id}`);
+  t.equal(withdrawn.status, 200);
+  t.match(withdrawn.json, { status: 'INGETROKKEN', ingetrokkenDoor: { oin: '00000099000000000101' }, tijdstipEinde: String });
+  t.equal((await svb.get(`/v1/opt-outs/${registered.json.id}`)).json.status, 'INGETROKKEN', 'history kept');
+  const after = await uwv.deliver('LATER');
+  t.equal(after.json.status, 'AANGEBODEN', 'later signals go through again');
+  t.notOk(gateway.logs.join('').includes(BSN), 'no BSN in the log');
+});
+
+t.test('bad opt-out input', async (t) => {
+  const gateway = await startTestGateway(t);
+  const svb = await as(gateway, 'svb');
+  const invalid = await svb.post('/v1/opt-outs/_zoek', { burgerservicenummers: ['999999990', '123456789', '12345', '111222333'] });
+  t.equal(invalid.status, 400);
+  t.same(invalid.json.invalidParams.map((p: { name: string }) => p.name).sort(), ['burgerservicenummers[1]', 'burgerservicenummers[2]'], 'reported per position');
+  const tooMany = await svb.post('/v1/opt-outs/_zoek', { burgerservicenummers: Array.from({ length: 10001 }, () => '999999990') });
+  t.equal(tooMany.status, 400);
+  t.ok(tooMany.json.invalidParams.some((p: { code: string }) => p.code === 'maxItems'));
+  const unknownRegeling = await svb.post('/v1/opt-outs', { burgerservicenummer: '999999990', kanaal: 'BALIE', regelingen: ['GRATIS_GELD'] });
+  t.match(unknownRegeling.json.invalidParams, [{ name: 'regelingen[0]', code: 'codelist' }]);
+  const vendor = gateway.client('leverancier');
+  const vendorToken = await vendor.token();
+  const notRegistrar = await vendor.call('POST', '/v1/opt-outs', { headers: { authorization: `Bearer ${vendorToken}`, ...json }, body: JSON.stringify({ burgerservicenummer: '999999990', kanaal: 'BALIE' }) });
+  t.equal(notRegistrar.status, 403, 'a party without the registrar role may not');
+  const bsw = gateway.client('belastingsamenwerking');
+  const cannotWithdraw = await bsw.call('DELETE', '/v1/opt-outs/019a0000-0000-7000-8000-000000000000', { headers: { authorization: `Bearer ${await bsw.token()}` } });
+  t.equal(cannotWithdraw.status, 403, 'a withdrawal by a party that may not');
+  t.equal((await svb.get('/v1/opt-outs/019a0000-0000-7000-8000-000000000000')).status, 404);
+});
