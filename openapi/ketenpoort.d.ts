@@ -245,6 +245,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/opt-outs/wijzigingen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Opt-out changes for the persons the caller follows
+         * @description Changes of the joint register (registered, withdrawn) since the cursor `na`, only for BSNs the
+         *     caller follows, in commit order. Store `volgende` and pass it as `na` next time; the cursor
+         *     means the same on every instance and after restarts. Send `If-None-Match` with the last
+         *     `ETag`: nothing new is `304`. With `wacht` (seconds) the request is held open until a change
+         *     arrives or the wait ends (long poll).
+         */
+        get: operations["haalOptOutWijzigingen"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/volgindicaties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Follow persons' opt-out changes
+         * @description Places follow indications (like the BRP's afnemersindicaties) for the caller — or, with a
+         *     vendor token, for the municipality it acts for — on up to 10,000 BSNs. Idempotent.
+         */
+        post: operations["plaatsVolgindicaties"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/volgindicaties/_verwijder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop following persons
+         * @description Removes follow indications on up to 10,000 BSNs (in the body, never in a URL). Idempotent.
+         */
+        post: operations["verwijderVolgindicaties"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/opt-outs/{id}": {
         parameters: {
             query?: never;
@@ -665,6 +730,34 @@ export interface components {
                 alleRegelingen?: boolean;
                 regelingen?: components["schemas"]["RegelingCode"][];
             }[];
+        };
+        Volgindicaties: {
+            /** @description Each must pass the elfproef; every invalid one is reported by its position. */
+            burgerservicenummers: string[];
+        };
+        VolgindicatiesResultaat: {
+            /** @description BSNs in the request (without duplicates). */
+            aantal: number;
+            /** @description Indications actually placed or removed. */
+            gewijzigd: number;
+        };
+        OptOutWijzigingen: {
+            wijzigingen: {
+                burgerservicenummer: components["schemas"]["Burgerservicenummer"];
+                /**
+                 * @description The state of this opt-out now.
+                 * @enum {string}
+                 */
+                status: "ACTIEF" | "INGETROKKEN";
+                alleRegelingen: boolean;
+                regelingen?: components["schemas"]["RegelingCode"][];
+                /**
+                 * Format: date-time
+                 * @description When it was registered or withdrawn.
+                 */
+                tijdstip: string;
+            }[];
+            volgende: string;
         };
     };
     responses: {
@@ -1191,6 +1284,123 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OptOutZoekresultaat"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    haalOptOutWijzigingen: {
+        parameters: {
+            query?: {
+                /** @description Cursor; the `volgende` of the previous page. Absent = from the beginning. */
+                na?: components["parameters"]["Na"];
+                /** @description Page size. */
+                limiet?: components["parameters"]["Limiet"];
+                /** @description Hold the request open up to this many seconds while there is nothing new. */
+                wacht?: number;
+            };
+            header?: {
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changes (possibly none). */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    /** @description Identifies this answer; send it back as If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptOutWijzigingen"];
+                };
+            };
+            /** @description Nothing changed since the ETag sent. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    /** @description The same ETag. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    plaatsVolgindicaties: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Volgindicaties"];
+            };
+        };
+        responses: {
+            /** @description How many were new. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolgindicatiesResultaat"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    verwijderVolgindicaties: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Volgindicaties"];
+            };
+        };
+        responses: {
+            /** @description How many existed. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolgindicatiesResultaat"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -34,3 +34,14 @@ export interface OptOutRegistration {
 export function scopeCovers(scope: string, regeling: string): boolean {
   return scope === ALL_REGELINGEN || scope.split(',').includes(regeling);
 }
+
+/** One change in a party's opt-out changes feed: the opt-out's state now, at its feed position. */
+export interface OptOutChange {
+  readonly volgnummer: number;
+  readonly bsn: string;
+  readonly scope: string;
+  /** Epoch ms of the registration. */
+  readonly ingang: number;
+  /** Epoch ms of the withdrawal, or null while active. */
+  readonly einde: number | null;
+}

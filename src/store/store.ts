@@ -1,6 +1,6 @@
 import type { ProcessingRecord } from '../audit/processing-record.js';
 import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, MaintenanceResult, NewAanwijzing, ReadRecordsFor, RecordsFor, StatisticsRow } from './aanwijzing-rows.js';
-import type { NewOptOut, OptOutRegistration, OptOutRow } from './opt-out-rows.js';
+import type { NewOptOut, OptOutChange, OptOutRegistration, OptOutRow } from './opt-out-rows.js';
 import type { ProcessingLogPage, ProcessingLogQuery } from './processing-log-query.js';
 
 /**
@@ -65,6 +65,15 @@ export interface Store {
 
   /** Active opt-out scopes per BSN for up to 10,000 BSNs; the look-up is logged per person in the same transaction. */
   lookupOptOuts(bsns: readonly string[], records: () => readonly ProcessingRecord[]): Promise<Map<string, string[]>>;
+
+  /** Places follow indications of `owner` on these BSNs (idempotent); returns how many were new. */
+  follow(owner: string, bsns: readonly string[], now: number, records: () => readonly ProcessingRecord[]): Promise<number>;
+
+  /** Removes follow indications (idempotent); returns how many existed. */
+  unfollow(owner: string, bsns: readonly string[], records: () => readonly ProcessingRecord[]): Promise<number>;
+
+  /** Opt-out changes after a feed position, only for BSNs `owner` follows, in commit order. */
+  optOutChanges(owner: string, after: number, limit: number, records: (changes: readonly OptOutChange[]) => readonly ProcessingRecord[]): Promise<{ changes: OptOutChange[]; last: number }>;
 
   /** Appends processing records on their own (operations that change nothing else). */
   appendProcessingRecords(records: readonly ProcessingRecord[]): Promise<void>;

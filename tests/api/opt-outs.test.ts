@@ -93,3 +93,53 @@ t.test('bad opt-out input', async (t) => {
   t.equal(cannotWithdraw.status, 403, 'a withdrawal by a party that may not');
   t.equal((await svb.get('/v1/opt-outs/019a0000-0000-7000-8000-000000000000')).status, 404);
 });
+
+t.test('a vendor follows BSNs for Amsterdam and polls the changes: ETag/304, long poll, only followed persons', async (t) => {
+  const gateway = await startTestGateway(t);
+  const svb = await as(gateway, 'svb');
+  const vendor = gateway.client('leverancier');
+  const auth = { authorization: `Bearer ${await vendor.token({ grant_type: 'client_credentials', client_id: '00000099000000000801', namens: '00000099000000000363' })}` };
+  const follow = await vendor.call('POST', '/v1/volgindicaties', { headers: { ...auth, ...json }, body: JSON.stringify({ burgerservicenummers: [BSN, BSN, '111222333'] }) });
+  t.same(follow.json, { aantal: 2, gewijzigd: 2 });
+  const repeat = await vendor.call('POST', '/v1/volgindicaties', { headers: { ...auth, ...json }, body: JSON.stringify({ burgerservicenummers: [BSN] }) });
+  t.same(repeat.json, { aantal: 1, gewijzigd: 0 }, 'idempotent');
+
+  const empty = await vendor.call('GET', '/v1/opt-outs/wijzigingen', { headers: auth });
+  t.equal(empty.status, 200);
+  t.same(empty.json.wijzigingen, []);
+  const etag = empty.headers.etag as string;
+  t.match(etag, /^"[A-Za-z0-9_-]+"$/);
+  const notModified = await vendor.call('GET', `/v1/opt-outs/wijzigingen?na=${empty.json.volgende}`, { headers: { ...auth, 'if-none-match': etag } });
+  t.equal(notModified.status, 304, 'nothing new: 304');
+  t.equal(notModified.headers.etag, etag);
+
+  await svb.post('/v1/opt-outs', { burgerservicenummer: '123456782', kanaal: 'BRIEF' }); // not followed
+  const stillNothing = await vendor.call('GET', `/v1/opt-outs/wijzigingen?na=${empty.json.volgende}`, { headers: { ...auth, 'if-none-match': etag } });
+  t.equal(stillNothing.status, 200, 'the cursor moved past a change of someone not followed');
+  t.same(stillNothing.json.wijzigingen, [], 'but it is not shown');
+
+  const started = Date.now();
+  const longPoll = vendor.call('GET', `/v1/opt-outs/wijzigingen?na=${stillNothing.json.volgende}&wacht=10`, { headers: auth });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const registered = await svb.post('/v1/opt-outs', { burgerservicenummer: BSN, kanaal: 'TELEFOON', regelingen: ['ALGEMENE_BIJSTAND'] });
+  const change = await longPoll;
+  t.ok(Date.now() - started < 5000, 'the long poll returned when the change came, not at the end of the wait');
+  t.match(change.json.wijzigingen, [{ burgerservicenummer: BSN, status: 'ACTIEF', alleRegelingen: false, regelingen: ['ALGEMENE_BIJSTAND'] }]);
+
+  await svb.del(`/v1/opt-outs/${registered.json.id}`);
+  const withdrawn = await vendor.call('GET', `/v1/opt-outs/wijzigingen?na=${change.json.volgende}`, { headers: auth });
+  t.match(withdrawn.json.wijzigingen, [{ burgerservicenummer: BSN, status: 'INGETROKKEN' }]);
+
+  await vendor.call('POST', '/v1/volgindicaties/_verwijder', { headers: { ...auth, ...json }, body: JSON.stringify({ burgerservicenummers: [BSN] }) });
+  await svb.post('/v1/opt-outs', { burgerservicenummer: BSN, kanaal: 'BALIE' });
+  const unfollowed = await vendor.call('GET', `/v1/opt-outs/wijzigingen?na=${withdrawn.json.volgende}`, { headers: auth });
+  t.same(unfollowed.json.wijzigingen, [], 'no longer followed: not shown');
+
+  const forged = await vendor.call('GET', '/v1/opt-outs/wijzigingen?na=AAAA', { headers: auth });
+  t.equal(forged.status, 400);
+  await vendor.call('POST', '/v1/volgindicaties', { headers: { ...auth, ...json }, body: JSON.stringify({ burgerservicenummers: [BSN] }) });
+  const amsterdam = await as(gateway, 'amsterdam');
+  const own = await amsterdam.get('/v1/opt-outs/wijzigingen');
+  t.same(own.json.wijzigingen.map((w: { status: string }) => w.status), ['INGETROKKEN', 'ACTIEF'],
+    'the indications the vendor placed are Amsterdam\'s: Amsterdam sees the same changes from the start');
+});

@@ -101,6 +101,15 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX opt_out_actief ON opt_out (bsn, scope) WHERE einde IS NULL;
       CREATE INDEX opt_out_volgnummer ON opt_out (volgnummer);
       CREATE INDEX aanwijzing_bsn ON aanwijzing (bsn) WHERE bsn IS NOT NULL;
+
+      -- Follow indications (like the BRP's afnemersindicaties): whose opt-out changes a party wants.
+      CREATE TABLE volgindicatie (
+        eigenaar_oin TEXT NOT NULL,
+        bsn          TEXT NOT NULL,
+        geplaatst    INTEGER NOT NULL,
+        PRIMARY KEY (eigenaar_oin, bsn)
+      ) WITHOUT ROWID;
+      CREATE INDEX volgindicatie_bsn ON volgindicatie (bsn);
     `,
   },
 ];

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { AanwijzingRow } from '../aanwijzing-rows.js';
-import { scopeCovers, type NewOptOut, type OptOutRegistration, type OptOutRow } from '../opt-out-rows.js';
+import { scopeCovers, type NewOptOut, type OptOutChange, type OptOutRegistration, type OptOutRow } from '../opt-out-rows.js';
 import type { SqliteAanwijzingen } from './sqlite-aanwijzingen.js';
 import type { SqliteProcessingLog } from './sqlite-processing-log.js';
 
@@ -20,6 +20,8 @@ export class SqliteOptOuts {
   readonly #active: Database.Statement<[string, string]>;
   readonly #activeForBsn: Database.Statement<[string]>;
   readonly #withdraw: Database.Statement;
+  readonly #changes: Database.Statement<[{ after: number; owner: string; limit: number }]>;
+  readonly #counter: Database.Statement<[]>;
 
   constructor(private readonly db: Database.Database, private readonly aanwijzingen: SqliteAanwijzingen, private readonly log: SqliteProcessingLog) {
     this.#next = db.prepare("UPDATE teller SET waarde = waarde + 1 WHERE naam = 'opt_out' RETURNING waarde").pluck();
@@ -29,6 +31,10 @@ export class SqliteOptOuts {
     this.#active = db.prepare(`SELECT ${COLUMNS} FROM opt_out WHERE bsn = ? AND scope = ? AND einde IS NULL`);
     this.#activeForBsn = db.prepare('SELECT scope FROM opt_out WHERE bsn = ? AND einde IS NULL').pluck();
     this.#withdraw = db.prepare('UPDATE opt_out SET einde = @einde, ingetrokken_door = @door, volgnummer = @volgnummer WHERE id = @id');
+    this.#changes = db.prepare(`SELECT o.volgnummer, o.bsn, o.scope, o.ingang, o.einde FROM opt_out o
+      JOIN volgindicatie v ON v.bsn = o.bsn AND v.eigenaar_oin = @owner
+      WHERE o.volgnummer > @after AND o.bsn IS NOT NULL ORDER BY o.volgnummer LIMIT @limit`);
+    this.#counter = db.prepare("SELECT waarde FROM teller WHERE naam = 'opt_out'").pluck();
   }
 
   register(row: NewOptOut, records: (registered: OptOutRow, suppressed: readonly AanwijzingRow[]) => readonly ProcessingRecord[]): OptOutRegistration {
@@ -86,5 +92,41 @@ export class SqliteOptOuts {
       this.log.append(records());
       return found;
     }).immediate();
+  }
+
+  /** Places follow indications (idempotent); returns how many were new. */
+  follow(owner: string, bsns: readonly string[], now: number, records: () => readonly ProcessingRecord[]): number {
+    const insert = this.db.prepare('INSERT INTO volgindicatie (eigenaar_oin, bsn, geplaatst) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    return this.db.transaction(() => {
+      let added = 0;
+      for (const bsn of bsns) added += insert.run(owner, bsn, now).changes;
+      this.log.append(records());
+      return added;
+    }).immediate();
+  }
+
+  /** Removes follow indications (idempotent); returns how many existed. */
+  unfollow(owner: string, bsns: readonly string[], records: () => readonly ProcessingRecord[]): number {
+    const remove = this.db.prepare('DELETE FROM volgindicatie WHERE eigenaar_oin = ? AND bsn = ?');
+    return this.db.transaction(() => {
+      let removed = 0;
+      for (const bsn of bsns) removed += remove.run(owner, bsn).changes;
+      this.log.append(records());
+      return removed;
+    }).immediate();
+  }
+
+  /**
+   * Opt-out changes after `after` for the BSNs `owner` follows, in commit order. A short page means
+   * everything up to the counter was examined: `last` moves there, so an empty poll is one indexed
+   * range scan that finds nothing.
+   */
+  changes(owner: string, after: number, limit: number, records: (changes: readonly OptOutChange[]) => readonly ProcessingRecord[]): { changes: OptOutChange[]; last: number } {
+    return this.db.transaction(() => {
+      const changes = this.#changes.all({ after, owner, limit }) as OptOutChange[];
+      if (changes.length > 0) this.log.append(records(changes));
+      const last = changes.length < limit ? Math.max(after, this.#counter.get() as number) : changes.at(-1)!.volgnummer;
+      return { changes, last };
+    })();
   }
 }

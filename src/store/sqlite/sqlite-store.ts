@@ -10,7 +10,7 @@ import { SQLITE_MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteAanwijzingen } from './sqlite-aanwijzingen.js';
 import { SqliteOptOuts } from './sqlite-opt-outs.js';
 import { SqliteProcessingLog } from './sqlite-processing-log.js';
-import type { NewOptOut, OptOutRegistration, OptOutRow } from '../opt-out-rows.js';
+import type { NewOptOut, OptOutChange, OptOutRegistration, OptOutRow } from '../opt-out-rows.js';
 
 /**
  * The embedded store: one SQLite file in WAL mode, opened by one gateway process. Statements are
@@ -112,6 +112,18 @@ export class SqliteStore implements Store {
 
   async lookupOptOuts(bsns: readonly string[], records: () => readonly ProcessingRecord[]): Promise<Map<string, string[]>> {
     return this.#optOuts.lookup(bsns, records);
+  }
+
+  async follow(owner: string, bsns: readonly string[], now: number, records: () => readonly ProcessingRecord[]): Promise<number> {
+    return this.#optOuts.follow(owner, bsns, now, records);
+  }
+
+  async unfollow(owner: string, bsns: readonly string[], records: () => readonly ProcessingRecord[]): Promise<number> {
+    return this.#optOuts.unfollow(owner, bsns, records);
+  }
+
+  async optOutChanges(owner: string, after: number, limit: number, records: (changes: readonly OptOutChange[]) => readonly ProcessingRecord[]): Promise<{ changes: OptOutChange[]; last: number }> {
+    return this.#optOuts.changes(owner, after, limit, records);
   }
 
   async appendProcessingRecords(records: readonly ProcessingRecord[]): Promise<void> {
