@@ -66,6 +66,9 @@ export interface Store {
   /** Active opt-out scopes per BSN for up to 10,000 BSNs; the look-up is logged per person in the same transaction. */
   lookupOptOuts(bsns: readonly string[], records: () => readonly ProcessingRecord[]): Promise<Map<string, string[]>>;
 
+  /** Bulk-loads opt-outs (migration of an existing register); skips what is active already. */
+  importOptOuts(rows: readonly NewOptOut[]): Promise<number>;
+
   /** Places follow indications of `owner` on these BSNs (idempotent); returns how many were new. */
   follow(owner: string, bsns: readonly string[], now: number, records: () => readonly ProcessingRecord[]): Promise<number>;
 

@@ -22,6 +22,7 @@ export class SqliteOptOuts {
   readonly #withdraw: Database.Statement;
   readonly #changes: Database.Statement<[{ after: number; owner: string; limit: number }]>;
   readonly #counter: Database.Statement<[]>;
+  readonly #logChanges: (records: readonly ProcessingRecord[]) => void;
 
   constructor(private readonly db: Database.Database, private readonly aanwijzingen: SqliteAanwijzingen, private readonly log: SqliteProcessingLog) {
     this.#next = db.prepare("UPDATE teller SET waarde = waarde + 1 WHERE naam = 'opt_out' RETURNING waarde").pluck();
@@ -35,6 +36,7 @@ export class SqliteOptOuts {
       JOIN volgindicatie v ON v.bsn = o.bsn AND v.eigenaar_oin = @owner
       WHERE o.volgnummer > @after AND o.bsn IS NOT NULL ORDER BY o.volgnummer LIMIT @limit`);
     this.#counter = db.prepare("SELECT waarde FROM teller WHERE naam = 'opt_out'").pluck();
+    this.#logChanges = db.transaction((written: readonly ProcessingRecord[]) => this.log.append(written));
   }
 
   register(row: NewOptOut, records: (registered: OptOutRow, suppressed: readonly AanwijzingRow[]) => readonly ProcessingRecord[]): OptOutRegistration {
@@ -94,6 +96,24 @@ export class SqliteOptOuts {
     }).immediate();
   }
 
+  /**
+   * Loads opt-outs in bulk (migrating an existing municipal register, or seeding a benchmark): one
+   * transaction per batch, no suppression pass — nothing can have been delivered for them here yet.
+   * Rows whose (person, scope) is active already are skipped. Returns how many were added.
+   */
+  importMany(rows: readonly NewOptOut[]): number {
+    const insert = this.db.prepare(`INSERT INTO opt_out (id, bsn, scope, kanaal, geregistreerd_door, actor_oin, ingang, volgnummer)
+      VALUES (@id, @bsn, @scope, @kanaal, @geregistreerdDoor, @actorOin, @ingang, @volgnummer) ON CONFLICT DO NOTHING`);
+    return this.db.transaction(() => {
+      let added = 0;
+      for (const row of rows) {
+        const volgnummer = this.#next.get() as number;
+        added += insert.run({ ...row, volgnummer }).changes;
+      }
+      return added;
+    }).immediate();
+  }
+
   /** Places follow indications (idempotent); returns how many were new. */
   follow(owner: string, bsns: readonly string[], now: number, records: () => readonly ProcessingRecord[]): number {
     const insert = this.db.prepare('INSERT INTO volgindicatie (eigenaar_oin, bsn, geplaatst) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
@@ -122,11 +142,14 @@ export class SqliteOptOuts {
    * range scan that finds nothing.
    */
   changes(owner: string, after: number, limit: number, records: (changes: readonly OptOutChange[]) => readonly ProcessingRecord[]): { changes: OptOutChange[]; last: number } {
-    return this.db.transaction(() => {
-      const changes = this.#changes.all({ after, owner, limit }) as OptOutChange[];
-      if (changes.length > 0) this.log.append(records(changes));
-      const last = changes.length < limit ? Math.max(after, this.#counter.get() as number) : changes.at(-1)!.volgnummer;
-      return { changes, last };
-    })();
+    // The common case, a poll with nothing new, reads without a transaction: better-sqlite3 runs
+    // statements synchronously and the embedded store has one writing process, so no write can
+    // land between the two reads. Only a page that discloses changes writes its processing records.
+    const changes = this.#changes.all({ after, owner, limit }) as OptOutChange[];
+    if (changes.length === 0) return { changes, last: Math.max(after, this.#counter.get() as number) };
+    this.#logChanges(records(changes));
+    const last = changes.length < limit ? Math.max(after, this.#counter.get() as number) : changes.at(-1)!.volgnummer;
+    return { changes, last };
   }
+
 }

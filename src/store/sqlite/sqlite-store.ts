@@ -114,6 +114,10 @@ export class SqliteStore implements Store {
     return this.#optOuts.lookup(bsns, records);
   }
 
+  async importOptOuts(rows: readonly NewOptOut[]): Promise<number> {
+    return this.#optOuts.importMany(rows);
+  }
+
   async follow(owner: string, bsns: readonly string[], now: number, records: () => readonly ProcessingRecord[]): Promise<number> {
     return this.#optOuts.follow(owner, bsns, now, records);
   }

@@ -54,3 +54,12 @@ t.test('database URLs', async (t) => {
     t.notMatch(error.message, /secret/, 'no password in the message');
   }
 });
+
+t.test('bulk import of an existing opt-out register skips what is active already', async (t) => {
+  const store = SqliteStore.open(':memory:');
+  t.teardown(() => store.close());
+  const row = (id: string, bsn: string) => ({ id, bsn, scope: '*', kanaal: 'BRIEF', geregistreerdDoor: '00000099000000000363', actorOin: null, ingang: 1 });
+  t.equal(await store.importOptOuts([row('a', '999999990'), row('b', '111222333'), row('c', '999999990')]), 2);
+  const found = await store.lookupOptOuts(['999999990', '111222333', '123456782'], () => []);
+  t.same([...found.keys()].sort(), ['111222333', '999999990']);
+});
