@@ -60,8 +60,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX aanwijzing_open ON aanwijzing (geldig_tot) WHERE status IN ('AANGEBODEN', 'ONTVANGEN', 'IN_BEHANDELING');
       CREATE INDEX aanwijzing_purge ON aanwijzing (gewijzigd) WHERE bsn IS NOT NULL;
 
+      -- The processing log, normalised: one row per operation, one narrow row per data subject
+      -- (a 10,000-BSN look-up is one operation with 10,000 subjects).
       CREATE TABLE verwerking (
-        nr                    INTEGER PRIMARY KEY AUTOINCREMENT,
+        nr                    INTEGER PRIMARY KEY,
         trace_id              TEXT NOT NULL,
         operation_id          TEXT NOT NULL,
         foreign_operation_id  TEXT,
@@ -70,14 +72,20 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         start_tijd            INTEGER NOT NULL,
         eind_tijd             INTEGER NOT NULL,
         verwerkingsactiviteit TEXT NOT NULL,
-        betrokkene            TEXT NOT NULL,  -- pseudonym (keyed hash of the BSN)
         verzoeker_oin         TEXT NOT NULL,
-        actor_oin             TEXT,
-        resource_id           TEXT
+        actor_oin             TEXT
       );
-      CREATE INDEX verwerking_verzoeker ON verwerking (verzoeker_oin, nr);
-      CREATE INDEX verwerking_betrokkene ON verwerking (betrokkene, nr);
       CREATE INDEX verwerking_eind ON verwerking (eind_tijd);
+      CREATE TABLE verwerking_betrokkene (
+        nr          INTEGER PRIMARY KEY AUTOINCREMENT,   -- the record's position in the log
+        verwerking  INTEGER NOT NULL REFERENCES verwerking (nr) ON DELETE CASCADE,
+        verzoeker_oin TEXT NOT NULL,                     -- copied from the operation: the per-party listing needs no join to filter
+        betrokkene  BLOB NOT NULL,                       -- pseudonym (keyed hash of the BSN), 32 bytes
+        resource_id TEXT
+      );
+      CREATE INDEX verwerking_betrokkene_verzoeker ON verwerking_betrokkene (verzoeker_oin, nr);
+      CREATE INDEX verwerking_betrokkene_persoon ON verwerking_betrokkene (betrokkene, nr);
+      CREATE INDEX verwerking_betrokkene_verwerking ON verwerking_betrokkene (verwerking);
     `,
   },
   {

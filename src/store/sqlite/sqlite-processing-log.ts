@@ -2,62 +2,77 @@ import type Database from 'better-sqlite3';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-query.js';
 
-/** Rows per multi-row insert (12 parameters each, well under SQLite's parameter limit). */
-const BATCH = 200;
+/** Subject rows per multi-row insert (4 parameters each, far under SQLite's parameter limit). */
+const BATCH = 250;
 
-function columns(r: ProcessingRecord): unknown[] {
-  return [r.traceId, r.operationId, r.foreignOperationId ?? null, r.name, r.status, r.startTime.getTime(), r.endTime.getTime(),
-    r.processingActivityId, r.dataSubjectId, r.requester, r.actor ?? null, r.resourceId ?? null];
-}
-
-/** The processing log (Logboek Dataverwerkingen) in SQLite: append-only, one row per data subject. */
+/**
+ * The processing log (Logboek Dataverwerkingen) in SQLite, append-only. Normalised: the fields a
+ * processing operation shares (trace, span, name, times, activity, requester) are stored once per
+ * operation, and each data subject gets a narrow row; a record as the standard defines it is the
+ * join of the two. A 10,000-BSN look-up thus writes one operation row and 10,000 small rows.
+ */
 export class SqliteProcessingLog {
-  readonly #insert: Database.Statement;
-  readonly #insertBatch: Database.Statement;
+  readonly #insertOperation: Database.Statement;
+  readonly #insertSubject: Database.Statement;
+  readonly #insertSubjects: Database.Statement;
   readonly #queries = new Map<string, Database.Statement>();
+  readonly #removeBefore: Database.Statement<[number]>;
 
   constructor(private readonly db: Database.Database) {
-    const insert = `INSERT INTO verwerking (trace_id, operation_id, foreign_operation_id, naam, status, start_tijd,
-      eind_tijd, verwerkingsactiviteit, betrokkene, verzoeker_oin, actor_oin, resource_id) VALUES `;
-    const row = `(${Array(12).fill('?').join(', ')})`;
-    this.#insert = db.prepare(insert + row);
-    this.#insertBatch = db.prepare(insert + Array(BATCH).fill(row).join(', '));
+    this.#insertOperation = db.prepare(`INSERT INTO verwerking (trace_id, operation_id, foreign_operation_id, naam, status, start_tijd,
+      eind_tijd, verwerkingsactiviteit, verzoeker_oin, actor_oin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const subjects = 'INSERT INTO verwerking_betrokkene (verwerking, verzoeker_oin, betrokkene, resource_id) VALUES ';
+    this.#insertSubject = db.prepare(`${subjects}(?, ?, ?, ?)`);
+    this.#insertSubjects = db.prepare(subjects + Array(BATCH).fill('(?, ?, ?, ?)').join(', '));
+    this.#removeBefore = db.prepare('DELETE FROM verwerking WHERE eind_tijd < ?');
   }
 
-  /**
-   * Appends records; call inside the transaction of the change they describe. Large batches (a
-   * 10,000-BSN look-up) go in multi-row statements of {@link BATCH} rows: one statement per row
-   * costs several times more.
-   */
+  /** Appends records; call inside the transaction of the change they describe. */
   append(records: readonly ProcessingRecord[]): void {
-    let i = 0;
-    for (; i + BATCH <= records.length; i += BATCH) {
-      const values: unknown[] = [];
-      for (let j = i; j < i + BATCH; j++) values.push(...columns(records[j]!));
-      this.#insertBatch.run(values);
+    const operations = new Map<string, number | bigint>();
+    let pending: unknown[] = [];
+    for (const r of records) {
+      const key = `${r.traceId}|${r.operationId}|${r.name}|${r.status}|${r.processingActivityId}|${r.requester}|${r.actor ?? ''}|${r.startTime.getTime()}|${r.endTime.getTime()}|${r.foreignOperationId ?? ''}`;
+      let operation = operations.get(key);
+      if (operation === undefined) {
+        operation = this.#insertOperation.run(r.traceId, r.operationId, r.foreignOperationId ?? null, r.name, r.status, r.startTime.getTime(),
+          r.endTime.getTime(), r.processingActivityId, r.requester, r.actor ?? null).lastInsertRowid;
+        operations.set(key, operation);
+      }
+      pending.push(operation, r.requester, Buffer.from(r.dataSubjectId, 'hex'), r.resourceId ?? null);
+      if (pending.length === BATCH * 4) {
+        this.#insertSubjects.run(pending);
+        pending = [];
+      }
     }
-    for (; i < records.length; i++) this.#insert.run(columns(records[i]!));
+    for (let i = 0; i < pending.length; i += 4) this.#insertSubject.run(pending.slice(i, i + 4));
   }
 
   query(query: ProcessingLogQuery): ProcessingLogPage {
-    const where = ['verzoeker_oin = @requester', 'nr > @after'];
-    if (query.dataSubjectId !== undefined) where.push('betrokkene = @dataSubjectId');
-    if (query.name !== undefined) where.push('naam = @name');
-    const sql = `SELECT nr, trace_id AS traceId, operation_id AS operationId, foreign_operation_id AS foreignOperationId,
-      naam AS name, status, start_tijd AS startTime, eind_tijd AS endTime, verwerkingsactiviteit AS processingActivityId,
-      betrokkene AS dataSubjectId, verzoeker_oin AS requester, actor_oin AS actor, resource_id AS resourceId
-      FROM verwerking WHERE ${where.join(' AND ')} ORDER BY nr LIMIT @limit`;
+    const where = ['s.verzoeker_oin = @requester', 's.nr > @after'];
+    if (query.dataSubjectId !== undefined) where.push('s.betrokkene = @subject');
+    if (query.name !== undefined) where.push('v.naam = @name');
+    const sql = `SELECT s.nr, v.trace_id AS traceId, v.operation_id AS operationId, v.foreign_operation_id AS foreignOperationId,
+      v.naam AS name, v.status, v.start_tijd AS startTime, v.eind_tijd AS endTime, v.verwerkingsactiviteit AS processingActivityId,
+      s.betrokkene AS subject, v.verzoeker_oin AS requester, v.actor_oin AS actor, s.resource_id AS resourceId
+      FROM verwerking_betrokkene s JOIN verwerking v ON v.nr = s.verwerking
+      WHERE ${where.join(' AND ')} ORDER BY s.nr LIMIT @limit`;
     let select = this.#queries.get(sql);
     if (!select) {
       select = this.db.prepare(sql);
       this.#queries.set(sql, select); // at most four variants
     }
-    const rows = select.all(query) as Array<Record<string, unknown> & { nr: number }>;
+    const rows = select.all({
+      requester: query.requester, after: query.after, limit: query.limit,
+      ...(query.dataSubjectId !== undefined ? { subject: Buffer.from(query.dataSubjectId, 'hex') } : {}),
+      ...(query.name !== undefined ? { name: query.name } : {}),
+    }) as Array<Record<string, unknown> & { nr: number; subject: Buffer }>;
     return {
-      records: rows.map(({ nr, startTime, endTime, foreignOperationId, actor, resourceId, ...rest }) => ({
+      records: rows.map(({ nr, subject, startTime, endTime, foreignOperationId, actor, resourceId, ...rest }) => ({
         position: nr,
         record: {
           ...(rest as unknown as ProcessingRecord),
+          dataSubjectId: subject.toString('hex'),
           startTime: new Date(startTime as number),
           endTime: new Date(endTime as number),
           ...(foreignOperationId ? { foreignOperationId: foreignOperationId as string } : {}),
@@ -68,8 +83,11 @@ export class SqliteProcessingLog {
     };
   }
 
-  /** Removes records that ended before `before` (their retention period is over). */
+  /** Removes records that ended before `before` (their retention period is over); returns how many subject records went. */
   removeBefore(before: number): number {
-    return this.db.prepare('DELETE FROM verwerking WHERE eind_tijd < ?').run(before).changes;
+    const subjects = this.db.prepare('SELECT count(*) FROM verwerking_betrokkene s JOIN verwerking v ON v.nr = s.verwerking WHERE v.eind_tijd < ?').pluck();
+    const count = subjects.get(before) as number;
+    this.#removeBefore.run(before);
+    return count;
   }
 }

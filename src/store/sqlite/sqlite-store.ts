@@ -46,6 +46,11 @@ export class SqliteStore implements Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // A 10,000-person look-up writes 10,000 processing records (a few MB of pages): a 64 MB page
+    // cache keeps the log's index pages in memory, and checkpointing the WAL every 40 MB instead of
+    // every 4 MB stops nearly every such request from paying for a checkpoint.
+    db.pragma('cache_size = -65536');
+    db.pragma('wal_autocheckpoint = 10000');
     migrate(db, migrations);
     return new SqliteStore(db);
   }
