@@ -702,7 +702,7 @@ export interface components {
         OptOut: {
             /** Format: uuid */
             id: string;
-            burgerservicenummer: components["schemas"]["Burgerservicenummer"];
+            burgerservicenummer?: components["schemas"]["Burgerservicenummer"];
             alleRegelingen: boolean;
             regelingen?: components["schemas"]["RegelingCode"][];
             /** @enum {string} */

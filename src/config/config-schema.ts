@@ -37,6 +37,8 @@ export const GatewayConfigSchema = Type.Object({
     closedSignalDays: Type.Integer({ minimum: 1, maximum: 3650 }),
     /** Days a processing-log record is kept. */
     processingLogDays: Type.Integer({ minimum: 30, maximum: 36500 }),
+    /** Days after an opt-out is withdrawn before its BSN is removed (its history stays). */
+    withdrawnOptOutDays: Type.Integer({ minimum: 1, maximum: 36500 }),
     /** How often expiry and purge run (seconds; 0 = never, e.g. when another instance does it). */
     maintenanceIntervalSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
   }),

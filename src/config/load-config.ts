@@ -25,6 +25,7 @@ const SETTINGS: ReadonlyArray<{ variable: EnvironmentVariable; at: string; parse
   { variable: 'KETENPOORT_REGELINGEN', at: 'regelingenFile', parse: 'path', fallback: 'config/regelingen.yaml' },
   { variable: 'KETENPOORT_RETENTION_SIGNAL_DAYS', at: 'retention.closedSignalDays', parse: 'integer', fallback: '180' },
   { variable: 'KETENPOORT_RETENTION_LOG_DAYS', at: 'retention.processingLogDays', parse: 'integer', fallback: '2557' },
+  { variable: 'KETENPOORT_RETENTION_OPT_OUT_DAYS', at: 'retention.withdrawnOptOutDays', parse: 'integer', fallback: '365' },
   { variable: 'KETENPOORT_MAINTENANCE_INTERVAL', at: 'retention.maintenanceIntervalSeconds', parse: 'integer', fallback: '3600' },
   { variable: 'KETENPOORT_PSEUDONYM_KEY', at: 'audit.pseudonymKeyFile', parse: 'path', fallback: 'data/pseudonym.key' },
   { variable: 'KETENPOORT_DATABASE_URL', at: 'database.url', parse: 'string', fallback: 'sqlite:data/ketenpoort.db' },

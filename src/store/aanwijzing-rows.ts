@@ -110,4 +110,6 @@ export interface MaintenanceResult {
   readonly purged: number;
   /** Processing-log records removed after their retention period. */
   readonly logRecordsRemoved: number;
+  /** Withdrawn opt-outs whose BSN was removed after their retention period. */
+  readonly optOutsPurged: number;
 }

@@ -47,9 +47,9 @@ export interface Store {
   /**
    * The periodic maintenance: expire open signals past `geldigTot` (before `today`), remove the
    * personal data of signals closed before `purgeClosedBefore`, and processing-log records that
-   * ended before `purgeLogBefore` (epoch ms).
+   * ended before `purgeLogBefore`, and the BSN of opt-outs withdrawn before `purgeWithdrawnOptOutsBefore` (epoch ms).
    */
-  runMaintenance(options: { today: string; now: number; purgeClosedBefore: number; purgeLogBefore: number }): Promise<MaintenanceResult>;
+  runMaintenance(options: { today: string; now: number; purgeClosedBefore: number; purgeLogBefore: number; purgeWithdrawnOptOutsBefore: number }): Promise<MaintenanceResult>;
 
   /**
    * Registers an opt-out unless the same (person, scope) is active already, and suppresses the

@@ -8,11 +8,13 @@ const DAY_MS = 86_400_000;
 export interface RetentionPolicy {
   readonly closedSignalDays: number;
   readonly processingLogDays: number;
+  readonly withdrawnOptOutDays: number;
 }
 
 /**
  * One maintenance run: signals past their last valid day expire, personal data of signals closed
- * longer than the retention period is removed, and old processing-log records go. Idempotent:
+ * longer than the retention period is removed, old processing-log records go, and withdrawn
+ * opt-outs lose their BSN after their period. Idempotent:
  * running it twice, or on two instances, changes nothing the second time.
  */
 export async function runMaintenance(store: Store, clock: Clock, retention: RetentionPolicy): Promise<MaintenanceResult> {
@@ -22,5 +24,6 @@ export async function runMaintenance(store: Store, clock: Clock, retention: Rete
     now,
     purgeClosedBefore: now - retention.closedSignalDays * DAY_MS,
     purgeLogBefore: now - retention.processingLogDays * DAY_MS,
+    purgeWithdrawnOptOutsBefore: now - retention.withdrawnOptOutDays * DAY_MS,
   });
 }

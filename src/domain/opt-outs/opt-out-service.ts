@@ -172,7 +172,7 @@ export class OptOutService {
     const party = (oin: string) => ({ oin, naam: this.deps.registry.byOin(oin)?.naam ?? '(niet meer geregistreerd)' });
     return {
       id: row.id,
-      burgerservicenummer: row.bsn ?? '',
+      ...(row.bsn ? { burgerservicenummer: row.bsn } : {}),
       alleRegelingen: row.scope === ALL_REGELINGEN,
       ...(row.scope === ALL_REGELINGEN ? {} : { regelingen: row.scope.split(',') }),
       kanaal: row.kanaal as OptOut['kanaal'],

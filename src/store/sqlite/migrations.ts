@@ -95,7 +95,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       INSERT INTO teller (naam, waarde) VALUES ('opt_out', 0);
       CREATE TABLE opt_out (
         id                 TEXT PRIMARY KEY,
-        bsn                TEXT NOT NULL,       -- the register must match on it; emptied by retention after withdrawal
+        bsn                TEXT,                -- the register must match on it; emptied by retention after withdrawal
         scope              TEXT NOT NULL,       -- '*' for all regelingen, else the sorted codes joined by ','
         kanaal             TEXT NOT NULL,
         geregistreerd_door TEXT NOT NULL,       -- OIN of the party the citizen told

@@ -114,6 +114,11 @@ export class SqliteOptOuts {
     }).immediate();
   }
 
+  /** Removes the BSN of opt-outs withdrawn before `before` (retention); the history without the person stays. */
+  purgeWithdrawn(before: number): number {
+    return this.db.prepare('UPDATE opt_out SET bsn = NULL WHERE einde IS NOT NULL AND einde < ? AND bsn IS NOT NULL').run(before).changes;
+  }
+
   /** Places follow indications (idempotent); returns how many were new. */
   follow(owner: string, bsns: readonly string[], now: number, records: () => readonly ProcessingRecord[]): number {
     const insert = this.db.prepare('INSERT INTO volgindicatie (eigenaar_oin, bsn, geplaatst) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');

@@ -96,11 +96,12 @@ export class SqliteStore implements Store {
     return this.#aanwijzingen.statistics(aanleveraarOin, from, to);
   }
 
-  async runMaintenance(options: { today: string; now: number; purgeClosedBefore: number; purgeLogBefore: number }): Promise<MaintenanceResult> {
+  async runMaintenance(options: { today: string; now: number; purgeClosedBefore: number; purgeLogBefore: number; purgeWithdrawnOptOutsBefore: number }): Promise<MaintenanceResult> {
     const expired = this.#aanwijzingen.expire(options.today, options.now);
     const purged = this.#aanwijzingen.purge(options.purgeClosedBefore);
     const logRecordsRemoved = this.#log.removeBefore(options.purgeLogBefore);
-    return { expired, purged, logRecordsRemoved };
+    const optOutsPurged = this.#optOuts.purgeWithdrawn(options.purgeWithdrawnOptOutsBefore);
+    return { expired, purged, logRecordsRemoved, optOutsPurged };
   }
 
   async registerOptOut(row: NewOptOut, records: (registered: OptOutRow, suppressed: readonly AanwijzingRow[]) => readonly ProcessingRecord[]): Promise<OptOutRegistration> {

@@ -37,7 +37,7 @@ function setup(t: { teardown(fn: () => unknown): void }) {
   return { store, clock, service, ctx, deliver };
 }
 
-const retention = { closedSignalDays: 30, processingLogDays: 365 };
+const retention = { closedSignalDays: 30, processingLogDays: 365, withdrawnOptOutDays: 90 };
 
 t.test('past geldigTot an open signal expires and shows up in the feed as VERLOPEN; then its personal data is purged', async (t) => {
   const { store, clock, service, ctx, deliver } = setup(t);
@@ -47,7 +47,7 @@ t.test('past geldigTot an open signal expires and shows up in the feed as VERLOP
   await service.feedback(ctx('amsterdam'), done.id, { status: 'AFGEROND', uitkomst: 'TOEGEKEND' });
   const start = await service.feed(ctx('amsterdam'), {});
 
-  t.same(await runMaintenance(store, clock, retention), { expired: 0, purged: 0, logRecordsRemoved: 0 }, 'nothing due yet');
+  t.same(await runMaintenance(store, clock, retention), { expired: 0, purged: 0, logRecordsRemoved: 0, optOutsPurged: 0 }, 'nothing due yet');
   clock.advance(40 * 86400); // 2027-01-01
   const first = await runMaintenance(store, clock, retention);
   t.equal(first.expired, 1, 'only the open signal past its last day');
@@ -64,9 +64,9 @@ t.test('past geldigTot an open signal expires and shows up in the feed as VERLOP
 
   clock.advance(31 * 86400);
   const second = await runMaintenance(store, clock, retention);
-  t.same(second, { expired: 0, purged: 1, logRecordsRemoved: 0 }, 'the expired one follows after its own period');
+  t.same(second, { expired: 0, purged: 1, logRecordsRemoved: 0, optOutsPurged: 0 }, 'the expired one follows after its own period');
   t.equal((await service.get(ctx('amsterdam'), open.id)).burgerservicenummer, undefined);
-  t.same(await runMaintenance(store, clock, retention), { expired: 0, purged: 0, logRecordsRemoved: 0 }, 'idempotent');
+  t.same(await runMaintenance(store, clock, retention), { expired: 0, purged: 0, logRecordsRemoved: 0, optOutsPurged: 0 }, 'idempotent');
 
   clock.advance(400 * 86400);
   t.ok((await runMaintenance(store, clock, retention)).logRecordsRemoved > 0, 'processing-log records go after their period');
@@ -88,4 +88,17 @@ t.test('feedback statistics count per regeling, reason, status and outcome, with
   t.equal((await feedbackStatistics(store, ctx('amsterdam'), { vanaf: '2026-11-01', tot: '2026-12-01' })).totaal, 0, 'only the caller\'s own signals');
   await t.rejects(feedbackStatistics(store, ctx('uwv'), { vanaf: '2026-12-01', tot: '2026-11-01' }), { code: 'invalid-input' });
   await t.rejects(feedbackStatistics(store, ctx('uwv'), { vanaf: '2025-01-01', tot: '2026-12-01' }), { code: 'invalid-input' });
+});
+
+t.test('a withdrawn opt-out loses its BSN after its retention period; an active one never does', async (t) => {
+  const { store, clock } = setup(t);
+  const row = (id: string, bsn: string) => ({ id, bsn, scope: '*', kanaal: 'BALIE', geregistreerdDoor: party('amsterdam').oin, actorOin: null, ingang: clock.now().getTime() });
+  await store.importOptOuts([row('w', '999999990'), row('a', '111222333')]);
+  await store.withdrawOptOut('w', party('amsterdam').oin, clock.now().getTime(), () => true, () => []);
+  clock.advance(91 * 86400);
+  t.equal((await runMaintenance(store, clock, retention)).optOutsPurged, 1);
+  const found = await store.lookupOptOuts(['999999990', '111222333'], () => []);
+  t.same([...found.keys()], ['111222333'], 'the active one stays');
+  const withdrawn = await store.readOptOut('w', () => []);
+  t.equal(withdrawn?.bsn, null, 'history kept, without the person');
 });
