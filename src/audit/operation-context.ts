@@ -1,4 +1,5 @@
 import type { Party } from '../domain/party-registry.js';
+import type { ProcessingRecord } from './processing-record.js';
 
 /**
  * Who asks for a processing operation and within which trace: what the domain needs to write
@@ -15,4 +16,27 @@ export interface OperationContext {
   /** The caller's span, from its `traceparent`. */
   readonly parentSpanId?: string;
   readonly startTime: Date;
+}
+
+/**
+ * A successful processing record of this operation for one data subject: the trace, span,
+ * requester and times come from the context, the rest from the caller.
+ */
+export function processingRecordFor(ctx: OperationContext, fields: {
+  name: string; processingActivityId: string; dataSubjectId: string; endTime: Date; resourceId?: string;
+}): ProcessingRecord {
+  return {
+    traceId: ctx.traceId,
+    operationId: ctx.spanId,
+    ...(ctx.parentSpanId ? { foreignOperationId: ctx.parentSpanId } : {}),
+    name: fields.name,
+    status: 'OK',
+    startTime: ctx.startTime,
+    endTime: fields.endTime,
+    processingActivityId: fields.processingActivityId,
+    dataSubjectId: fields.dataSubjectId,
+    requester: ctx.requester.oin,
+    ...(ctx.actor ? { actor: ctx.actor.oin } : {}),
+    ...(fields.resourceId ? { resourceId: fields.resourceId } : {}),
+  };
 }

@@ -5,7 +5,7 @@ import { InvalidInputError } from '../errors.js';
 import type { Clock } from '../security/clock.js';
 import type { ProcessingLogPage } from '../store/processing-log-query.js';
 import type { Store } from '../store/store.js';
-import type { OperationContext } from './operation-context.js';
+import { processingRecordFor, type OperationContext } from './operation-context.js';
 import type { Pseudonymiser } from './pseudonymiser.js';
 
 type VerwerkingenPagina = components['schemas']['VerwerkingenPagina'];
@@ -37,11 +37,9 @@ export class ProcessingLogService {
     const after = request.na === undefined ? 0 : decodeCursor(request.na);
     const dataSubjectId = this.deps.pseudonymiser.pseudonym(request.burgerservicenummer);
     const page = await this.deps.store.processingLog({ requester: ctx.requester.oin, after, limit: request.limiet ?? 100, dataSubjectId });
-    await this.deps.store.appendProcessingRecords([{
-      traceId: ctx.traceId, operationId: ctx.spanId, ...(ctx.parentSpanId ? { foreignOperationId: ctx.parentSpanId } : {}),
-      name: 'verwerkingen.zoeken', status: 'OK', startTime: ctx.startTime, endTime: this.deps.clock.now(),
-      processingActivityId: ACCESS_REQUEST_ACTIVITY, dataSubjectId, requester: ctx.requester.oin, ...(ctx.actor ? { actor: ctx.actor.oin } : {}),
-    }]);
+    await this.deps.store.appendProcessingRecords([processingRecordFor(ctx, {
+      name: 'verwerkingen.zoeken', processingActivityId: ACCESS_REQUEST_ACTIVITY, dataSubjectId, endTime: this.deps.clock.now(),
+    })]);
     return toPage(page, after);
   }
 }

@@ -6,7 +6,7 @@ import type { GatewayConfig } from '../config/config-schema.js';
 import { loadPseudonymKey } from '../audit/pseudonym-key.js';
 import { loadPartyRegistry } from '../config/party-registry-file.js';
 import { loadRegelingen } from '../config/regelingen-file.js';
-import { runMaintenance } from '../domain/aanwijzingen/maintenance.js';
+import { runMaintenance } from '../domain/maintenance.js';
 import { ConfigurationError } from '../errors.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { AccessTokens } from '../security/access-tokens.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { v7 as uuidv7 } from 'uuid';
-import type { OperationContext } from '../../audit/operation-context.js';
+import { processingRecordFor, type OperationContext } from '../../audit/operation-context.js';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { Pseudonymiser } from '../../audit/pseudonymiser.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.js';
@@ -183,19 +183,13 @@ export class AanwijzingService {
   }
 
   #record(ctx: OperationContext, name: string, row: AanwijzingRow, bsn: string): ProcessingRecord {
-    return {
-      traceId: ctx.traceId,
-      operationId: ctx.spanId,
-      ...(ctx.parentSpanId ? { foreignOperationId: ctx.parentSpanId } : {}),
+    return processingRecordFor(ctx, {
       name,
-      status: 'OK',
-      startTime: ctx.startTime,
-      endTime: this.deps.clock.now(),
       processingActivityId: this.deps.regelingen.get(row.regeling)?.verwerkingsactiviteit ?? 'urn:nld:ketenpoort:verwerkingsactiviteit:onbekend',
       dataSubjectId: this.deps.pseudonymiser.pseudonym(bsn),
-      requester: ctx.requester.oin,
-      ...(ctx.actor ? { actor: ctx.actor.oin } : {}),
+      endTime: this.deps.clock.now(),
       resourceId: row.id,
-    };
+    });
   }
+
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { v7 as uuidv7 } from 'uuid';
 import type { components } from '../../../openapi/ketenpoort.js';
-import type { OperationContext } from '../../audit/operation-context.js';
+import { processingRecordFor, type OperationContext } from '../../audit/operation-context.js';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { Pseudonymiser } from '../../audit/pseudonymiser.js';
 import { InvalidInputError, NotFoundError, type InvalidParam } from '../../errors.js';
@@ -185,13 +185,12 @@ export class OptOutService {
   }
 
   #record(ctx: OperationContext, name: string, bsn: string, resourceId?: string): ProcessingRecord {
-    return {
-      traceId: ctx.traceId, operationId: ctx.spanId, ...(ctx.parentSpanId ? { foreignOperationId: ctx.parentSpanId } : {}),
-      name, status: 'OK', startTime: ctx.startTime, endTime: this.deps.clock.now(), processingActivityId: OPT_OUT_ACTIVITY,
-      dataSubjectId: this.deps.pseudonymiser.pseudonym(bsn), requester: ctx.requester.oin, ...(ctx.actor ? { actor: ctx.actor.oin } : {}),
+    return processingRecordFor(ctx, {
+      name, processingActivityId: OPT_OUT_ACTIVITY, dataSubjectId: this.deps.pseudonymiser.pseudonym(bsn), endTime: this.deps.clock.now(),
       ...(resourceId ? { resourceId } : {}),
-    };
+    });
   }
+
 }
 
 /** Every BSN that fails the elfproef, by its position in the list. */

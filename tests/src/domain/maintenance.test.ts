@@ -1,13 +1,13 @@
 import t from 'tap';
-import { buildPartyRegistry } from '../../../../src/config/party-registry-file.js';
-import { buildRegelingen } from '../../../../src/config/regelingen-file.js';
-import { Pseudonymiser } from '../../../../src/audit/pseudonymiser.js';
-import { AanwijzingService } from '../../../../src/domain/aanwijzingen/aanwijzing-service.js';
-import type { AanwijzingAanlevering } from '../../../../src/domain/aanwijzingen/aanwijzing-checks.js';
-import { feedbackStatistics } from '../../../../src/domain/aanwijzingen/feedback-statistics.js';
-import { runMaintenance } from '../../../../src/domain/aanwijzingen/maintenance.js';
-import { FixedClock } from '../../../../src/security/clock.js';
-import { SqliteStore } from '../../../../src/store/sqlite/sqlite-store.js';
+import { buildPartyRegistry } from '../../../src/config/party-registry-file.js';
+import { buildRegelingen } from '../../../src/config/regelingen-file.js';
+import { Pseudonymiser } from '../../../src/audit/pseudonymiser.js';
+import { AanwijzingService } from '../../../src/domain/aanwijzingen/aanwijzing-service.js';
+import type { AanwijzingAanlevering } from '../../../src/domain/aanwijzingen/aanwijzing-checks.js';
+import { feedbackStatistics } from '../../../src/domain/aanwijzingen/feedback-statistics.js';
+import { runMaintenance } from '../../../src/domain/maintenance.js';
+import { FixedClock } from '../../../src/security/clock.js';
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 
 const registry = buildPartyRegistry({
   partijen: [

@@ -1,6 +1,6 @@
-import type { Clock } from '../../security/clock.js';
-import type { MaintenanceResult } from '../../store/aanwijzing-rows.js';
-import type { Store } from '../../store/store.js';
+import type { Clock } from '../security/clock.js';
+import type { MaintenanceResult } from '../store/aanwijzing-rows.js';
+import type { Store } from '../store/store.js';
 
 const DAY_MS = 86_400_000;
 
