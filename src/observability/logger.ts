@@ -4,11 +4,15 @@ import { isValidBsn } from '../domain/bsn.js';
 /** Text put in place of anything secret or personal. */
 export const REDACTED = '[verborgen]';
 
-/** Fields never written as they are, wherever they occur in a log object. */
+/**
+ * Fields never written as they are, at the top or one level down. No deeper wildcards: pino's
+ * redaction walks every object for those on every line (measured: ~5 % of a cheap request), and
+ * the scrubber below catches tokens and BSNs wherever they are.
+ */
 const REDACT_PATHS = [
-  'authorization', '*.authorization', '*.*.authorization',
+  'authorization', '*.authorization',
   'access_token', '*.access_token', 'client_assertion', '*.client_assertion', 'token', '*.token',
-  'burgerservicenummer', '*.burgerservicenummer', '*.*.burgerservicenummer', 'bsn', '*.bsn',
+  'burgerservicenummer', '*.burgerservicenummer', 'bsn', '*.bsn',
 ];
 
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
 
@@ -16,14 +16,29 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 const ALL_ZERO_TRACE = '0'.repeat(32);
 const ALL_ZERO_SPAN = '0'.repeat(16);
 
+/**
+ * Random hex for trace and span ids, taken from a pool filled 4 KiB at a time: a `randomBytes`
+ * call per id was ~2 % of a cheap request.
+ */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+function randomHex(bytes: number): string {
+  if (poolOffset + bytes > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  poolOffset += bytes;
+  return pool.toString('hex', poolOffset - bytes, poolOffset);
+}
+
 /** Honours a valid incoming `traceparent` (W3C Trace Context level 1); starts a new trace otherwise. */
 export function traceFrom(header: string | string[] | undefined): TraceContext {
-  const spanId = randomBytes(8).toString('hex');
+  const spanId = randomHex(8);
   const match = typeof header === 'string' ? TRACEPARENT.exec(header.trim()) : null;
   if (match && match[1] !== ALL_ZERO_TRACE && match[2] !== ALL_ZERO_SPAN) {
     return { traceId: match[1]!, parentSpanId: match[2]!, spanId };
   }
-  return { traceId: randomBytes(16).toString('hex'), parentSpanId: undefined, spanId };
+  return { traceId: randomHex(16), parentSpanId: undefined, spanId };
 }
 
 /** The outgoing `traceparent` for this request's span. */

@@ -75,8 +75,8 @@ export interface Store {
   /** Removes follow indications (idempotent); returns how many existed. */
   unfollow(owner: string, bsns: readonly string[], records: () => readonly ProcessingRecord[]): Promise<number>;
 
-  /** Opt-out changes after a feed position, only for BSNs `owner` follows, in commit order. */
-  optOutChanges(owner: string, after: number, limit: number, records: (changes: readonly OptOutChange[]) => readonly ProcessingRecord[]): Promise<{ changes: OptOutChange[]; last: number }>;
+  /** Opt-out changes after a feed position, only for BSNs `owner` follows, in commit order; `head` is the highest position committed. */
+  optOutChanges(owner: string, after: number, limit: number, records: (changes: readonly OptOutChange[]) => readonly ProcessingRecord[]): Promise<{ changes: OptOutChange[]; last: number; head: number }>;
 
   /** Appends processing records on their own (operations that change nothing else). */
   appendProcessingRecords(records: readonly ProcessingRecord[]): Promise<void>;

@@ -137,6 +137,10 @@ t.test('a vendor follows BSNs for Amsterdam and polls the changes: ETag/304, lon
 
   const forged = await vendor.call('GET', '/v1/opt-outs/wijzigingen?na=AAAA', { headers: auth });
   t.equal(forged.status, 400);
+  t.equal(forged.json.invalidParams[0].code, 'cursor');
+  const ahead = await vendor.call('GET', `/v1/opt-outs/wijzigingen?na=${Buffer.from('v1.999999').toString('base64url')}`, { headers: auth });
+  t.equal(ahead.status, 400, 'a cursor beyond the head was not handed out by this register');
+  t.match(ahead.json.invalidParams, [{ name: 'na', code: 'cursor', reason: 'ahead of the feed' }]);
   await vendor.call('POST', '/v1/volgindicaties', { headers: { ...auth, ...json }, body: JSON.stringify({ burgerservicenummers: [BSN] }) });
   const amsterdam = await as(gateway, 'amsterdam');
   const own = await amsterdam.get('/v1/opt-outs/wijzigingen');

@@ -124,6 +124,12 @@ export class OptOutService {
     for (;;) {
       const page = await this.deps.store.optOutChanges(ctx.requester.oin, after, request.limiet ?? 100,
         (changes) => changes.map((c) => this.#record(ctx, 'opt-out.wijzigingen', c.bsn)));
+      if (after > page.head) {
+        // Not handed out by this register (another environment, a reset database, or made up).
+        throw new InvalidInputError('The cursor is ahead of the changes feed; start without `na` or use `volgende` of a page.', [
+          { in: 'query', name: 'na', code: 'cursor', reason: 'ahead of the feed' },
+        ]);
+      }
       const volgende = encodeCursor(page.last);
       const etag = `"${volgende}"`;
       const remaining = deadline - Date.now();

@@ -23,6 +23,12 @@ export class SqliteOptOuts {
   readonly #changes: Database.Statement<[{ after: number; owner: string; limit: number }]>;
   readonly #counter: Database.Statement<[]>;
   readonly #logChanges: (records: readonly ProcessingRecord[]) => void;
+  /**
+   * The feed's head (highest position committed) as last read, or undefined after a write of this
+   * process. The embedded store has one process, so this answers the common empty poll without
+   * touching the database; every write that takes a position clears it.
+   */
+  #head: number | undefined;
 
   constructor(private readonly db: Database.Database, private readonly aanwijzingen: SqliteAanwijzingen, private readonly log: SqliteProcessingLog) {
     this.#next = db.prepare("UPDATE teller SET waarde = waarde + 1 WHERE naam = 'opt_out' RETURNING waarde").pluck();
@@ -39,11 +45,17 @@ export class SqliteOptOuts {
     this.#logChanges = db.transaction((written: readonly ProcessingRecord[]) => this.log.append(written));
   }
 
+  /** The next feed position; call inside a write transaction (the cached head is dropped: it may move). */
+  #take(): number {
+    this.#head = undefined;
+    return this.#next.get() as number;
+  }
+
   register(row: NewOptOut, records: (registered: OptOutRow, suppressed: readonly AanwijzingRow[]) => readonly ProcessingRecord[]): OptOutRegistration {
     return this.db.transaction((): OptOutRegistration => {
       const existing = this.#active.get(row.bsn!, row.scope) as OptOutRow | undefined;
       if (existing) return { outcome: 'existing', row: existing, suppressed: [] };
-      const created: OptOutRow = { ...row, einde: null, ingetrokkenDoor: null, volgnummer: this.#next.get() as number };
+      const created: OptOutRow = { ...row, einde: null, ingetrokkenDoor: null, volgnummer: this.#take() };
       this.#insert.run(created);
       const suppressed = this.aanwijzingen.suppressOpen(row.bsn!, (regeling) => scopeCovers(row.scope, regeling), row.ingang);
       this.log.append(records(created, suppressed));
@@ -72,7 +84,7 @@ export class SqliteOptOuts {
       const row = this.find(id);
       if (!row || !decide(row)) return undefined;
       if (row.einde !== null) return row; // withdrawn already: idempotent
-      const ended: OptOutRow = { ...row, einde: now, ingetrokkenDoor: by, volgnummer: this.#next.get() as number };
+      const ended: OptOutRow = { ...row, einde: now, ingetrokkenDoor: by, volgnummer: this.#take() };
       this.#withdraw.run({ id, einde: now, door: by, volgnummer: ended.volgnummer });
       this.log.append(records(ended));
       return ended;
@@ -107,7 +119,7 @@ export class SqliteOptOuts {
     return this.db.transaction(() => {
       let added = 0;
       for (const row of rows) {
-        const volgnummer = this.#next.get() as number;
+        const volgnummer = this.#take();
         added += insert.run({ ...row, volgnummer }).changes;
       }
       return added;
@@ -142,19 +154,19 @@ export class SqliteOptOuts {
   }
 
   /**
-   * Opt-out changes after `after` for the BSNs `owner` follows, in commit order. A short page means
-   * everything up to the counter was examined: `last` moves there, so an empty poll is one indexed
-   * range scan that finds nothing.
+   * Opt-out changes after `after` for the BSNs `owner` follows, in commit order, and the feed's head.
+   * A short page means everything up to the head was examined: `last` moves there. A poll at the
+   * head (nothing new, the common case) is answered from memory.
    */
-  changes(owner: string, after: number, limit: number, records: (changes: readonly OptOutChange[]) => readonly ProcessingRecord[]): { changes: OptOutChange[]; last: number } {
-    // The common case, a poll with nothing new, reads without a transaction: better-sqlite3 runs
-    // statements synchronously and the embedded store has one writing process, so no write can
-    // land between the two reads. Only a page that discloses changes writes its processing records.
+  changes(owner: string, after: number, limit: number, records: (changes: readonly OptOutChange[]) => readonly ProcessingRecord[]): { changes: OptOutChange[]; last: number; head: number } {
+    // Reads without a transaction: better-sqlite3 runs statements synchronously and the embedded
+    // store has one writing process, so no write can land between the reads. Only a page that
+    // discloses changes writes its processing records.
+    const head = this.#head ??= this.#counter.get() as number;
+    if (after >= head) return { changes: [], last: after, head };
     const changes = this.#changes.all({ after, owner, limit }) as OptOutChange[];
-    if (changes.length === 0) return { changes, last: Math.max(after, this.#counter.get() as number) };
-    this.#logChanges(records(changes));
-    const last = changes.length < limit ? Math.max(after, this.#counter.get() as number) : changes.at(-1)!.volgnummer;
-    return { changes, last };
+    if (changes.length > 0) this.#logChanges(records(changes));
+    return { changes, last: changes.length < limit ? head : changes.at(-1)!.volgnummer, head };
   }
 
 }

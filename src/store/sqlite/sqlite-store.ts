@@ -132,7 +132,7 @@ export class SqliteStore implements Store {
     return this.#optOuts.unfollow(owner, bsns, records);
   }
 
-  async optOutChanges(owner: string, after: number, limit: number, records: (changes: readonly OptOutChange[]) => readonly ProcessingRecord[]): Promise<{ changes: OptOutChange[]; last: number }> {
+  async optOutChanges(owner: string, after: number, limit: number, records: (changes: readonly OptOutChange[]) => readonly ProcessingRecord[]): Promise<{ changes: OptOutChange[]; last: number; head: number }> {
     return this.#optOuts.changes(owner, after, limit, records);
   }
 

@@ -20,3 +20,11 @@ t.test('the logger redacts known fields and scrubs the rest', async (t) => {
   t.notMatch(text, /111222333/);
   t.match(text, REDACTED);
 });
+
+t.test('tokens and BSNs deeper in an object are scrubbed from the line', async (t) => {
+  const lines: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+  createLogger('info', sink).info({ err: { request: { headers: { authorization: 'Bearer eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl' }, burgerservicenummer: '111222333' } } }, 'deep');
+  t.notMatch(lines.join(''), /eyJhbGci|111222333/);
+  t.match(lines.join(''), REDACTED);
+});
