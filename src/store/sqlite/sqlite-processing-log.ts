@@ -50,13 +50,19 @@ export class SqliteProcessingLog {
 
   query(query: ProcessingLogQuery): ProcessingLogPage {
     const where = ['s.verzoeker_oin = @requester', 's.nr > @after'];
-    if (query.dataSubjectId !== undefined) where.push('s.betrokkene = @subject');
     if (query.name !== undefined) where.push('v.naam = @name');
-    const sql = `SELECT s.nr, v.trace_id AS traceId, v.operation_id AS operationId, v.foreign_operation_id AS foreignOperationId,
+    const columns = `s.nr, v.trace_id AS traceId, v.operation_id AS operationId, v.foreign_operation_id AS foreignOperationId,
       v.naam AS name, v.status, v.start_tijd AS startTime, v.eind_tijd AS endTime, v.verwerkingsactiviteit AS processingActivityId,
-      s.betrokkene AS subject, v.verzoeker_oin AS requester, v.actor_oin AS actor, s.resource_id AS resourceId
-      FROM verwerking_betrokkene s JOIN verwerking v ON v.nr = s.verwerking
-      WHERE ${where.join(' AND ')} ORDER BY s.nr LIMIT @limit`;
+      s.betrokkene AS subject, v.verzoeker_oin AS requester, v.actor_oin AS actor, s.resource_id AS resourceId`;
+    // One person: probe the per-person index bucket by bucket (see migration 4), from the cursor's bucket to the newest.
+    const sql = query.dataSubjectId === undefined
+      ? `SELECT ${columns} FROM verwerking_betrokkene s JOIN verwerking v ON v.nr = s.verwerking
+         WHERE ${where.join(' AND ')} ORDER BY s.nr LIMIT @limit`
+      : `WITH RECURSIVE emmers (e) AS (SELECT @after >> 16 UNION ALL SELECT e + 1 FROM emmers
+           WHERE e < (SELECT coalesce(max(nr), 0) >> 16 FROM verwerking_betrokkene))
+         SELECT ${columns} FROM emmers JOIN verwerking_persoon p ON p.emmer = emmers.e AND p.kort = substr(@subject, 1, 8)
+         JOIN verwerking_betrokkene s ON s.nr = p.nr JOIN verwerking v ON v.nr = s.verwerking
+         WHERE ${where.join(' AND ')} AND s.betrokkene = @subject ORDER BY s.nr LIMIT @limit`;
     let select = this.#queries.get(sql);
     if (!select) {
       select = this.db.prepare(sql);

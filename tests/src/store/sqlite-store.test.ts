@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import t from 'tap';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { SQLITE_MIGRATIONS } from '../../../src/store/sqlite/migrations.js';
@@ -62,4 +63,38 @@ t.test('bulk import of an existing opt-out register skips what is active already
   t.equal(await store.importOptOuts([row('a', '999999990'), row('b', '111222333'), row('c', '999999990')]), 2);
   const found = await store.lookupOptOuts(['999999990', '111222333', '123456782'], () => []);
   t.same([...found.keys()].sort(), ['111222333', '999999990']);
+});
+
+t.test('the processing log of one person is found across the buckets of the per-person index, and purged with it', async (t) => {
+  const file = `${t.testdir({})}/kp.db`;
+  const store = SqliteStore.open(file);
+  t.teardown(() => store.close());
+  const subject = (n: number) => n.toString(16).padStart(64, '0');
+  const record = (n: number, requester: string, at: string) => ({
+    traceId: 'a'.repeat(32), operationId: 'b'.repeat(16), name: 'opt-out.opvragen', status: 'OK' as const,
+    startTime: new Date(at), endTime: new Date(at), processingActivityId: 'urn:test', dataSubjectId: subject(n), requester,
+  });
+  // 150,000 records (three buckets of 65,536); person 7 appears in each bucket, once for another party.
+  for (let batch = 0; batch < 15; batch++) {
+    const at = batch < 5 ? '2026-01-01T00:00:00Z' : '2026-11-01T00:00:00Z';
+    await store.appendProcessingRecords(Array.from({ length: 10_000 }, (_, i) => record(batch === 14 && i === 0 ? 7 : 100 + batch * 10_000 + i, 'A', at)));
+    if (batch % 5 === 0) await store.appendProcessingRecords([record(7, 'A', at), record(7, 'B', at)]);
+  }
+  const page = await store.processingLog({ requester: 'A', after: 0, limit: 100, dataSubjectId: subject(7) });
+  t.equal(page.records.length, 4, 'three look-ups and one batch in the last bucket, only requester A');
+  const positions = page.records.map((r) => r.position);
+  t.same(positions, [...positions].sort((a, b) => a - b), 'in log order');
+  t.ok(positions.at(-1)! > 131_072, 'the last one is in the third bucket');
+  t.ok(page.records.every((r) => r.record.dataSubjectId === subject(7) && r.record.requester === 'A'));
+  const next = await store.processingLog({ requester: 'A', after: positions[1]!, limit: 100, dataSubjectId: subject(7) });
+  t.same(next.records.map((r) => r.position), positions.slice(2), 'paging from a cursor in a later bucket');
+  t.same((await store.processingLog({ requester: 'A', after: 0, limit: 100, dataSubjectId: subject(8) })).records, [], 'nobody else');
+
+  const result = await store.runMaintenance({ today: '2026-11-22', now: Date.parse('2026-11-22T00:00:00Z'), purgeClosedBefore: 0, purgeLogBefore: Date.parse('2026-06-01T00:00:00Z'), purgeWithdrawnOptOutsBefore: 0 });
+  t.equal(result.logRecordsRemoved, 50_002, 'the five January batches and the two extra records of batch 0');
+  const after = await store.processingLog({ requester: 'A', after: 0, limit: 100, dataSubjectId: subject(7) });
+  t.same(after.records.map((r) => r.position), positions.slice(1), 'the January record of the person is gone');
+  const db = new Database(file, { readonly: true });
+  t.teardown(() => db.close());
+  t.equal(db.prepare('SELECT count(*) FROM verwerking_persoon').pluck().get(), 100_004, 'the per-person index lost exactly the purged records');
 });
