@@ -122,11 +122,13 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    name: 'per-person index of the processing log in buckets (bulk writes touch only the newest bucket)',
-    // An index on the 32-byte pseudonym of every record puts each new record on a random page of
+    name: 'per-person index of the processing log: in buckets, filled behind the log',
+    // An index on the 32-byte pseudonym of every record put each new record on a random page of
     // one ever-growing B-tree: a 10,000-BSN look-up dirtied ~10,000 pages once the log held a
-    // million records (≈ 400 ms). Keyed (bucket, short pseudonym, nr) with a bucket per 65,536
-    // records, a write touches only the newest bucket; a per-person search probes each bucket.
+    // million records (≈ 400 ms). Now the per-person index is keyed (bucket, short pseudonym, nr),
+    // a bucket per 65,536 records, so a write touches only the newest bucket; and it is filled
+    // behind the log in sorted batches (SqliteProcessingLog.indexPending), so a request only
+    // appends. A search for a person reads the index up to the mark and scans the short tail after it.
     sql: `
       CREATE TABLE verwerking_persoon (
         emmer INTEGER NOT NULL,   -- nr >> 16
@@ -135,10 +137,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (emmer, kort, nr)
       ) WITHOUT ROWID;
       INSERT INTO verwerking_persoon (emmer, kort, nr) SELECT nr >> 16, substr(betrokkene, 1, 8), nr FROM verwerking_betrokkene;
+      INSERT INTO teller (naam, waarde) SELECT 'verwerking_persoon', coalesce(max(nr), 0) FROM verwerking_betrokkene;
       DROP INDEX verwerking_betrokkene_persoon;
-      CREATE TRIGGER verwerking_persoon_toevoegen AFTER INSERT ON verwerking_betrokkene BEGIN
-        INSERT INTO verwerking_persoon (emmer, kort, nr) VALUES (NEW.nr >> 16, substr(NEW.betrokkene, 1, 8), NEW.nr);
-      END;
       CREATE TRIGGER verwerking_persoon_verwijderen AFTER DELETE ON verwerking_betrokkene BEGIN
         DELETE FROM verwerking_persoon WHERE emmer = OLD.nr >> 16 AND kort = substr(OLD.betrokkene, 1, 8) AND nr = OLD.nr;
       END;

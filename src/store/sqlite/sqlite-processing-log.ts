@@ -4,12 +4,24 @@ import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-qu
 
 /** Subject rows per multi-row insert (4 parameters each, far under SQLite's parameter limit). */
 const BATCH = 250;
+/** Records added to the per-person index per transaction: big enough to amortise, small enough not to hold the event loop long. */
+const INDEX_CHUNK = 20_000;
+/** How soon after a write the per-person index catches up (look-ups that follow each other share one run). */
+const INDEX_DELAY_MS = 250;
+
+const COLUMNS = `s.nr, v.trace_id AS traceId, v.operation_id AS operationId, v.foreign_operation_id AS foreignOperationId,
+  v.naam AS name, v.status, v.start_tijd AS startTime, v.eind_tijd AS endTime, v.verwerkingsactiviteit AS processingActivityId,
+  s.betrokkene AS subject, v.verzoeker_oin AS requester, v.actor_oin AS actor, s.resource_id AS resourceId`;
 
 /**
  * The processing log (Logboek Dataverwerkingen) in SQLite, append-only. Normalised: the fields a
  * processing operation shares (trace, span, name, times, activity, requester) are stored once per
  * operation, and each data subject gets a narrow row; a record as the standard defines it is the
  * join of the two. A 10,000-BSN look-up thus writes one operation row and 10,000 small rows.
+ *
+ * The per-person index (migration 4) is filled behind the log by {@link indexPending}, scheduled
+ * after each write: a request only appends. Searches for a person read the index up to its mark
+ * and scan the records after the mark, so they are complete at every moment.
  */
 export class SqliteProcessingLog {
   readonly #insertOperation: Database.Statement;
@@ -17,6 +29,11 @@ export class SqliteProcessingLog {
   readonly #insertSubjects: Database.Statement;
   readonly #queries = new Map<string, Database.Statement>();
   readonly #removeBefore: Database.Statement<[number]>;
+  readonly #mark: Database.Statement<[]>;
+  readonly #last: Database.Statement<[]>;
+  readonly #index: (mark: number, upto: number) => void;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(private readonly db: Database.Database) {
     this.#insertOperation = db.prepare(`INSERT INTO verwerking (trace_id, operation_id, foreign_operation_id, naam, status, start_tijd,
@@ -25,19 +42,31 @@ export class SqliteProcessingLog {
     this.#insertSubject = db.prepare(`${subjects}(?, ?, ?, ?)`);
     this.#insertSubjects = db.prepare(subjects + Array(BATCH).fill('(?, ?, ?, ?)').join(', '));
     this.#removeBefore = db.prepare('DELETE FROM verwerking WHERE eind_tijd < ?');
+    this.#mark = db.prepare("SELECT waarde FROM teller WHERE naam = 'verwerking_persoon'").pluck();
+    this.#last = db.prepare('SELECT coalesce(max(nr), 0) FROM verwerking_betrokkene').pluck();
+    // Sorted by the index key, so the inserts walk the newest bucket's pages in order.
+    const fill = db.prepare(`INSERT INTO verwerking_persoon (emmer, kort, nr)
+      SELECT nr >> 16, substr(betrokkene, 1, 8), nr FROM verwerking_betrokkene WHERE nr > ? AND nr <= ? ORDER BY 1, 2`);
+    const setMark = db.prepare("UPDATE teller SET waarde = ? WHERE naam = 'verwerking_persoon'");
+    this.#index = db.transaction((mark: number, upto: number) => {
+      fill.run(mark, upto);
+      setMark.run(upto);
+    });
+    this.#schedule();
   }
 
   /** Appends records; call inside the transaction of the change they describe. */
   append(records: readonly ProcessingRecord[]): void {
-    const operations = new Map<string, number | bigint>();
+    if (records.length === 0) return;
+    let previous: ProcessingRecord | undefined;
+    let operation: number | bigint = 0;
     let pending: unknown[] = [];
     for (const r of records) {
-      const key = `${r.traceId}|${r.operationId}|${r.name}|${r.status}|${r.processingActivityId}|${r.requester}|${r.actor ?? ''}|${r.startTime.getTime()}|${r.endTime.getTime()}|${r.foreignOperationId ?? ''}`;
-      let operation = operations.get(key);
-      if (operation === undefined) {
+      // Records of one operation come together and share every field but the subject and resource.
+      if (!previous || !sameOperation(previous, r)) {
         operation = this.#insertOperation.run(r.traceId, r.operationId, r.foreignOperationId ?? null, r.name, r.status, r.startTime.getTime(),
           r.endTime.getTime(), r.processingActivityId, r.requester, r.actor ?? null).lastInsertRowid;
-        operations.set(key, operation);
+        previous = r;
       }
       pending.push(operation, r.requester, Buffer.from(r.dataSubjectId, 'hex'), r.resourceId ?? null);
       if (pending.length === BATCH * 4) {
@@ -46,22 +75,50 @@ export class SqliteProcessingLog {
       }
     }
     for (let i = 0; i < pending.length; i += 4) this.#insertSubject.run(pending.slice(i, i + 4));
+    this.#schedule();
+  }
+
+  /**
+   * Adds up to `max` records after the mark to the per-person index, in one transaction; returns
+   * how many positions it covered (0 when the index is up to date).
+   */
+  indexPending(max = INDEX_CHUNK): number {
+    const mark = this.#mark.get() as number;
+    const upto = Math.min(mark + max, this.#last.get() as number);
+    if (upto <= mark) return 0;
+    this.#index(mark, upto);
+    return upto - mark;
+  }
+
+  /** Stops background indexing (the store is closing); what is left is indexed after the next open. */
+  stop(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#closed || !this.db.open) return;
+      // One chunk per turn of the event loop, so requests are served in between.
+      if (this.indexPending() > 0) this.#schedule();
+    }, INDEX_DELAY_MS).unref();
   }
 
   query(query: ProcessingLogQuery): ProcessingLogPage {
     const where = ['s.verzoeker_oin = @requester', 's.nr > @after'];
     if (query.name !== undefined) where.push('v.naam = @name');
-    const columns = `s.nr, v.trace_id AS traceId, v.operation_id AS operationId, v.foreign_operation_id AS foreignOperationId,
-      v.naam AS name, v.status, v.start_tijd AS startTime, v.eind_tijd AS endTime, v.verwerkingsactiviteit AS processingActivityId,
-      s.betrokkene AS subject, v.verzoeker_oin AS requester, v.actor_oin AS actor, s.resource_id AS resourceId`;
-    // One person: probe the per-person index bucket by bucket (see migration 4), from the cursor's bucket to the newest.
+    // One person: the index bucket by bucket from the cursor's bucket up to the mark, then the tail after the mark.
     const sql = query.dataSubjectId === undefined
-      ? `SELECT ${columns} FROM verwerking_betrokkene s JOIN verwerking v ON v.nr = s.verwerking
+      ? `SELECT ${COLUMNS} FROM verwerking_betrokkene s JOIN verwerking v ON v.nr = s.verwerking
          WHERE ${where.join(' AND ')} ORDER BY s.nr LIMIT @limit`
-      : `WITH RECURSIVE emmers (e) AS (SELECT @after >> 16 UNION ALL SELECT e + 1 FROM emmers
-           WHERE e < (SELECT coalesce(max(nr), 0) >> 16 FROM verwerking_betrokkene))
-         SELECT ${columns} FROM emmers JOIN verwerking_persoon p ON p.emmer = emmers.e AND p.kort = substr(@subject, 1, 8)
-         JOIN verwerking_betrokkene s ON s.nr = p.nr JOIN verwerking v ON v.nr = s.verwerking
+      : `WITH RECURSIVE emmers (e) AS (SELECT @after >> 16 UNION ALL SELECT e + 1 FROM emmers WHERE e < @mark >> 16),
+         kandidaat (nr) AS (
+           SELECT p.nr FROM emmers JOIN verwerking_persoon p ON p.emmer = emmers.e AND p.kort = substr(@subject, 1, 8) AND p.nr > @after
+           UNION ALL
+           SELECT nr FROM verwerking_betrokkene WHERE nr > max(@after, @mark) AND betrokkene = @subject)
+         SELECT ${COLUMNS} FROM kandidaat k JOIN verwerking_betrokkene s ON s.nr = k.nr JOIN verwerking v ON v.nr = s.verwerking
          WHERE ${where.join(' AND ')} AND s.betrokkene = @subject ORDER BY s.nr LIMIT @limit`;
     let select = this.#queries.get(sql);
     if (!select) {
@@ -70,7 +127,7 @@ export class SqliteProcessingLog {
     }
     const rows = select.all({
       requester: query.requester, after: query.after, limit: query.limit,
-      ...(query.dataSubjectId !== undefined ? { subject: Buffer.from(query.dataSubjectId, 'hex') } : {}),
+      ...(query.dataSubjectId !== undefined ? { subject: Buffer.from(query.dataSubjectId, 'hex'), mark: this.#mark.get() } : {}),
       ...(query.name !== undefined ? { name: query.name } : {}),
     }) as Array<Record<string, unknown> & { nr: number; subject: Buffer }>;
     return {
@@ -96,4 +153,10 @@ export class SqliteProcessingLog {
     this.#removeBefore.run(before);
     return count;
   }
+}
+
+function sameOperation(a: ProcessingRecord, b: ProcessingRecord): boolean {
+  return a.traceId === b.traceId && a.operationId === b.operationId && a.name === b.name && a.status === b.status
+    && a.processingActivityId === b.processingActivityId && a.requester === b.requester && a.actor === b.actor
+    && a.foreignOperationId === b.foreignOperationId && a.startTime.getTime() === b.startTime.getTime() && a.endTime.getTime() === b.endTime.getTime();
 }

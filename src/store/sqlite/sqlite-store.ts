@@ -144,7 +144,15 @@ export class SqliteStore implements Store {
     return this.#log.query(query);
   }
 
+  /** Brings the per-person index of the processing log up to date now (it otherwise follows within a second); returns the positions covered. */
+  async indexProcessingLog(): Promise<number> {
+    let total = 0;
+    for (let n = this.#log.indexPending(); n > 0; n = this.#log.indexPending()) total += n;
+    return total;
+  }
+
   async close(): Promise<void> {
+    this.#log.stop();
     if (this.#db.open) this.#db.close();
   }
 }

@@ -80,7 +80,11 @@ t.test('the processing log of one person is found across the buckets of the per-
     await store.appendProcessingRecords(Array.from({ length: 10_000 }, (_, i) => record(batch === 14 && i === 0 ? 7 : 100 + batch * 10_000 + i, 'A', at)));
     if (batch % 5 === 0) await store.appendProcessingRecords([record(7, 'A', at), record(7, 'B', at)]);
   }
+  const unindexed = await store.processingLog({ requester: 'A', after: 0, limit: 100, dataSubjectId: subject(7) });
+  t.equal(await store.indexProcessingLog(), 150_006, 'the per-person index follows the log');
+  t.equal(await store.indexProcessingLog(), 0, 'and is then up to date');
   const page = await store.processingLog({ requester: 'A', after: 0, limit: 100, dataSubjectId: subject(7) });
+  t.same(unindexed, page, 'a search before the index caught up finds the same (it scans the tail)');
   t.equal(page.records.length, 4, 'three look-ups and one batch in the last bucket, only requester A');
   const positions = page.records.map((r) => r.position);
   t.same(positions, [...positions].sort((a, b) => a - b), 'in log order');
@@ -89,11 +93,17 @@ t.test('the processing log of one person is found across the buckets of the per-
   const next = await store.processingLog({ requester: 'A', after: positions[1]!, limit: 100, dataSubjectId: subject(7) });
   t.same(next.records.map((r) => r.position), positions.slice(2), 'paging from a cursor in a later bucket');
   t.same((await store.processingLog({ requester: 'A', after: 0, limit: 100, dataSubjectId: subject(8) })).records, [], 'nobody else');
+  await store.appendProcessingRecords([record(7, 'A', '2026-11-02T00:00:00Z')]);
+  const withTail = await store.processingLog({ requester: 'A', after: 0, limit: 100, dataSubjectId: subject(7) });
+  t.equal(withTail.records.length, 5, 'indexed records and a new one in the tail, together');
+  t.equal(withTail.records.at(-1)!.position, 150_007);
+  t.same((await store.processingLog({ requester: 'A', after: positions.at(-1)!, limit: 100, dataSubjectId: subject(7) })).records.map((r) => r.position), [150_007],
+    'a cursor past the mark reads only the tail');
 
   const result = await store.runMaintenance({ today: '2026-11-22', now: Date.parse('2026-11-22T00:00:00Z'), purgeClosedBefore: 0, purgeLogBefore: Date.parse('2026-06-01T00:00:00Z'), purgeWithdrawnOptOutsBefore: 0 });
   t.equal(result.logRecordsRemoved, 50_002, 'the five January batches and the two extra records of batch 0');
   const after = await store.processingLog({ requester: 'A', after: 0, limit: 100, dataSubjectId: subject(7) });
-  t.same(after.records.map((r) => r.position), positions.slice(1), 'the January record of the person is gone');
+  t.same(after.records.map((r) => r.position), [...positions.slice(1), 150_007], 'the January record of the person is gone');
   const db = new Database(file, { readonly: true });
   t.teardown(() => db.close());
   t.equal(db.prepare('SELECT count(*) FROM verwerking_persoon').pluck().get(), 100_004, 'the per-person index lost exactly the purged records');
