@@ -1,4 +1,4 @@
-import { createHash, createHmac, type Hash } from 'node:crypto';
+import { createHash, createHmac, hash } from 'node:crypto';
 
 /**
  * Turns a BSN into a stable pseudonym with a keyed hash (HMAC-SHA-256). Without the key the
@@ -6,22 +6,30 @@ import { createHash, createHmac, type Hash } from 'node:crypto';
  * access request ("what did you process about me?") finds the records of one person.
  */
 export class Pseudonymiser {
-  readonly #inner: Hash;
-  readonly #outer: Hash;
+  /** The key XOR ipad, followed by room for the BSN: the inner hash's input. */
+  readonly #inner = Buffer.alloc(64 + 64);
+  /** The key XOR opad, followed by the inner hash: the outer hash's input. */
+  readonly #outer = Buffer.alloc(64 + 32);
 
   constructor(key: Buffer) {
     if (key.length < 32) throw new RangeError('the pseudonymisation key needs at least 32 bytes');
-    // HMAC (RFC 2104) with the keyed inner and outer hash states computed once: a 10,000-BSN
-    // look-up pseudonymises 10,000 times, and createHmac per call costs about twice as much.
+    // HMAC (RFC 2104) written out over two one-shot hashes with the padded keys prepared once: a
+    // 10,000-BSN look-up pseudonymises 10,000 times; createHmac per call costs about twice as much,
+    // and copying prepared Hash objects still ~30 % more (an object and a handle per call).
     const block = Buffer.alloc(64);
     (key.length > 64 ? createHash('sha256').update(key).digest() : key).copy(block);
-    this.#inner = createHash('sha256').update(block.map((b) => b ^ 0x36));
-    this.#outer = createHash('sha256').update(block.map((b) => b ^ 0x5c));
+    for (let i = 0; i < 64; i++) {
+      this.#inner[i] = block[i]! ^ 0x36;
+      this.#outer[i] = block[i]! ^ 0x5c;
+    }
   }
 
   /** The pseudonym of one BSN: HMAC-SHA-256, 64 hex characters. */
   pseudonym(bsn: string): string {
-    return this.#outer.copy().update(this.#inner.copy().update(bsn).digest()).digest('hex');
+    if (bsn.length > 16) throw new RangeError('a BSN has 9 digits'); // 16 characters fit the 64 bytes in any encoding
+    const length = this.#inner.write(bsn, 64, 'utf8');
+    (hash('sha256', this.#inner.subarray(0, 64 + length), 'buffer') as unknown as Buffer).copy(this.#outer, 64);
+    return hash('sha256', this.#outer, 'hex');
   }
 }
 

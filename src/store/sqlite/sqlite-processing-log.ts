@@ -5,9 +5,11 @@ import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-qu
 /** Subject rows per multi-row insert (4 parameters each, far under SQLite's parameter limit). */
 const BATCH = 250;
 /** Records added to the per-person index per transaction: big enough to amortise, small enough not to hold the event loop long. */
-const INDEX_CHUNK = 20_000;
-/** How soon after a write the per-person index catches up (look-ups that follow each other share one run). */
-const INDEX_DELAY_MS = 250;
+const INDEX_CHUNK = 50_000;
+/** How soon after a write the per-person index catches up (look-ups that follow each other share one run, sorted together). */
+const INDEX_DELAY_MS = 1000;
+/** When a run left more to do: the next chunk soon, so the index keeps up under sustained load. */
+const INDEX_BEHIND_DELAY_MS = 20;
 
 const COLUMNS = `s.nr, v.trace_id AS traceId, v.operation_id AS operationId, v.foreign_operation_id AS foreignOperationId,
   v.naam AS name, v.status, v.start_tijd AS startTime, v.eind_tijd AS endTime, v.verwerkingsactiviteit AS processingActivityId,
@@ -96,14 +98,16 @@ export class SqliteProcessingLog {
     clearTimeout(this.#timer);
   }
 
-  #schedule(): void {
+  #schedule(delay = INDEX_DELAY_MS): void {
     if (this.#timer || this.#closed) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       if (this.#closed || !this.db.open) return;
       // One chunk per turn of the event loop, so requests are served in between.
-      if (this.indexPending() > 0) this.#schedule();
-    }, INDEX_DELAY_MS).unref();
+      const covered = this.indexPending();
+      if (covered === INDEX_CHUNK) this.#schedule(INDEX_BEHIND_DELAY_MS);
+      else if (covered > 0) this.#schedule();
+    }, delay).unref();
   }
 
   query(query: ProcessingLogQuery): ProcessingLogPage {
