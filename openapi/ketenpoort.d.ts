@@ -135,6 +135,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/aanleveringen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver a file of aanwijzingen
+         * @description A sender delivers many aanwijzingen at once (a periodic, e.g. monthly, file), streamed: the
+         *     gateway never holds the file in memory. The file is signed like a single delivery:
+         *     `Payload-Signature` over the `Digest` of the whole body. The digest is computed while the
+         *     file streams in; a mismatch or a bad signature rejects the whole file and nothing is kept.
+         *
+         *     Formats, by `Content-Type`:
+         *     - `application/x-ndjson`: one `AanwijzingAanlevering` JSON object per line (UTF-8, `\n` or
+         *       `\r\n`; empty lines are skipped but counted).
+         *     - `text/csv`: UTF-8, comma-separated, a header line naming the columns `kenmerk`, `soort`,
+         *       `regeling`, `burgerservicenummer`, `gemeentecode`, `geldigTot`, `redenCode`, `criteria`
+         *       (codes separated by `|`), `toelichting`, and optionally `vervangt`. Fields may be quoted
+         *       with `"` (a quote inside doubled); a field cannot span lines. Data items (`gegevens`)
+         *       need NDJSON.
+         *
+         *     Every line goes through exactly the checks, routing and opt-out suppression of a single
+         *     delivery. Invalid lines are reported by line number (`/aanleveringen/{id}/fouten`), valid
+         *     lines are accepted. The answer is `202` with the aanlevering: it is processed in the
+         *     background; follow `Location` for status and counts. The same file sent again (same
+         *     sender, same digest) returns the same aanlevering (`200`); each signal exists once, also
+         *     when the gateway stopped halfway (processing resumes where it was).
+         */
+        post: operations["leverBestandAan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aanleveringen/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Status and counts of a delivered file
+         * @description For the sender. Poll until `status` is `VERWERKT`.
+         */
+        get: operations["haalAanlevering"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aanleveringen/{id}/fouten": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rejected lines of a delivered file
+         * @description One entry per rejected line, in line order, with the same problem details a single delivery would get. Page with `na`.
+         */
+        get: operations["haalAanleveringFouten"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aanwijzingenlijsten/{periode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's periodic list of aanwijzingen
+         * @description Every signal routed to the caller (or, with a vendor token, to the municipality it acts
+         *     for) that was delivered in the month `periode` (UTC), in delivery order, in its current
+         *     state — for municipalities that work from a monthly list rather than the feed. Streamed, in
+         *     the format asked for with `Accept`: `application/json` (one document), `application/x-ndjson`
+         *     (one aanwijzing per line) or `text/csv` (the columns of the CSV delivery format plus `id`,
+         *     `status`, `tijdstipAanlevering`; suppressed signals without their content). Downloading
+         *     the list is logged as a processing per person.
+         */
+        get: operations["haalAanwijzingenlijst"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/aanwijzingen/{id}": {
         parameters: {
             query?: never;
@@ -588,14 +693,30 @@ export interface components {
          * @enum {string}
          */
         Uitkomst: "CONTACT_GELEGD" | "AANVRAAG_INGEDIEND" | "TOEGEKEND" | "AFGEWEZEN" | "NIET_BEREIKT" | "GEEN_INTERESSE" | "BRONGEGEVENS_ONJUIST";
-        /** @description What the sender signed, kept as received, so anyone can verify it end to end. */
+        /**
+         * @description What the sender signed, kept as received. For a single delivery, `aanlevering` holds the
+         *     exact signed body, so anyone can verify it end to end. For a signal from a file the
+         *     signature covers the whole file: `bestand` names the file's aanlevering, the line and the
+         *     line's own digest; whoever holds the file (the sender keeps it) can verify the chain.
+         */
         Ondertekening: {
             /** @description The JAdES detached JWS as received. */
             payloadSignature: string;
             /** @description The `Digest` header as received (`SHA-256=…`). */
             digest: string;
-            /** @description The exact signed request body */
-            aanlevering: string;
+            /** @description The exact signed request body, base64 (single deliveries). */
+            aanlevering?: string;
+            bestand?: {
+                /**
+                 * Format: uuid
+                 * @description The aanlevering (file) the signal came in.
+                 */
+                aanlevering: string;
+                /** @description Line number in the file (the CSV header is line 1). */
+                regel: number;
+                /** @description SHA-256 of the line's bytes (without the line break), `SHA-256=<base64>`. */
+                regelDigest: string;
+            };
             /** @description PEM of the sender's certificate that verified the signature. */
             certificaat: string;
         };
@@ -627,6 +748,52 @@ export interface components {
             /** Format: date-time */
             tijdstipLaatsteWijziging: string;
             ondertekening?: components["schemas"]["Ondertekening"];
+        };
+        Aanlevering: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `IN_VERWERKING` while lines are processed (also across a restart); `VERWERKT` when every line has an outcome.
+             * @enum {string}
+             */
+            status: "IN_VERWERKING" | "VERWERKT";
+            /** @enum {string} */
+            formaat: "NDJSON" | "CSV";
+            bestandsnaam?: string;
+            /** @description The `Digest` of the file (`SHA-256=…`). */
+            digest: string;
+            bytes: number;
+            /** Format: date-time */
+            ontvangen: string;
+            /** Format: date-time */
+            afgerond?: string;
+            /** @description Lines by outcome; `totaal` = the sum of the others while processing is complete. Empty lines are not counted. */
+            aantallen: {
+                /** @description Lines with an outcome so far. */
+                totaal: number;
+                /** @description New signals */
+                geaccepteerd: number;
+                /** @description Lines rejected; see `fouten`. */
+                afgewezen: number;
+                /** @description New signals suppressed by an opt-out (not routed). */
+                onderdrukt: number;
+                /** @description Kenmerk delivered before with the same content (also by an earlier send of this file). */
+                alBekend: number;
+            };
+        };
+        AanleveringFoutenPagina: {
+            fouten: {
+                regel: number;
+                /** @description The problem code a single delivery would get (`invalid-input`, `no-receiver`, `kenmerk-conflict`, `line-not-json`, `line-too-long`, …). */
+                code: string;
+                detail: string;
+                invalidParams?: components["schemas"]["InvalidParam"][];
+            }[];
+            volgende: string;
+        };
+        Aanwijzingenlijst: {
+            periode: string;
+            aanwijzingen: components["schemas"]["Aanwijzing"][];
         };
         AanwijzingenPagina: {
             aanwijzingen: components["schemas"]["Aanwijzing"][];
@@ -888,6 +1055,7 @@ export interface components {
         /** @description Page size. */
         Limiet: number;
         OptOutId: string;
+        AanleveringId: string;
         AanwijzingId: string;
     };
     requestBodies: never;
@@ -1105,6 +1273,161 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    leverBestandAan: {
+        parameters: {
+            query?: {
+                /** @description The sender's file name, shown back in the report. */
+                bestandsnaam?: string;
+            };
+            header: {
+                /** @description JAdES detached JWS (compact, `header..signature`) over the `Digest` header; exactly one. */
+                "Payload-Signature": components["parameters"]["PayloadSignature"];
+                /** @description RFC 3230 digest of the body, `SHA-256=<base64>`. */
+                Digest: components["parameters"]["Digest"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-ndjson": string;
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description This file (same sender, same digest) was delivered before; its aanlevering. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Aanlevering"];
+                };
+            };
+            /** @description Received and signature verified; the lines are being processed. */
+            202: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Aanlevering"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    haalAanlevering: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["AanleveringId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The aanlevering. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Aanlevering"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    haalAanleveringFouten: {
+        parameters: {
+            query?: {
+                /** @description Cursor; the `volgende` of the previous page. Absent = from the beginning. */
+                na?: components["parameters"]["Na"];
+                /** @description Page size. */
+                limiet?: components["parameters"]["Limiet"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["AanleveringId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of rejected lines. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AanleveringFoutenPagina"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    haalAanwijzingenlijst: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The month, `YYYY-MM`. */
+                periode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["ApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Aanwijzingenlijst"];
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

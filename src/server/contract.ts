@@ -26,6 +26,8 @@ export interface ContractOperation {
   /** Media types of the request body; empty when there is none. */
   readonly consumes: readonly string[];
   readonly bodyRequired: boolean;
+  /** The body is a file (`format: binary`): streamed to the handler unparsed, not validated as JSON. */
+  readonly streamed: boolean;
   /** Request schemas per part, `$ref`s resolved. */
   readonly request: { params?: JsonSchema; querystring?: JsonSchema; headers?: JsonSchema; body?: JsonSchema };
 }
@@ -69,12 +71,14 @@ export function loadContract(file: string = CONTRACT_FILE): Contract {
       const security = (op.security ?? document.security ?? []) as Array<Record<string, string[]>>;
       const oauth = security.filter((s) => 'oauth2' in s).map((s) => Object.freeze([...s.oauth2!]));
       const requestBody = op.requestBody ? resolve(op.requestBody) : undefined;
+      const bodySchema = requestBody ? resolve(Object.values<any>(requestBody.content)[0].schema) : undefined;
+      const streamed = bodySchema?.format === 'binary';
       const success = Object.entries<any>(op.responses ?? {}).find(([status]) => /^2/.test(status));
       const request: ContractOperation['request'] = {
         ...partSchema(parameters, 'path', 'params', false),
         ...partSchema(parameters, 'query', 'querystring', false),
         ...partSchema(parameters, 'header', 'headers', true),
-        ...(requestBody ? { body: resolve(Object.values<any>(requestBody.content)[0].schema) } : {}),
+        ...(bodySchema && !streamed ? { body: bodySchema } : {}),
       };
       operations.set(op.operationId, Object.freeze({
         operationId: op.operationId,
@@ -85,6 +89,7 @@ export function loadContract(file: string = CONTRACT_FILE): Contract {
         produces: Object.freeze(Object.keys(success ? resolve(success[1]).content ?? {} : {})),
         consumes: Object.freeze(Object.keys(requestBody?.content ?? {})),
         bodyRequired: requestBody?.required === true,
+        streamed,
         request: Object.freeze(request),
       }));
     }

@@ -1,5 +1,6 @@
 import type { ProcessingRecord } from '../audit/processing-record.js';
 import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, MaintenanceResult, NewAanwijzing, ReadRecordsFor, RecordsFor, StatisticsRow } from './aanwijzing-rows.js';
+import type { AanleveringRow, ClassifyInsert, IngestCheckpoint, IngestLine, LineErrorRow, LineOutcome, NewAanlevering } from './aanlevering-rows.js';
 import type { NewOptOut, OptOutChange, OptOutRegistration, OptOutRow } from './opt-out-rows.js';
 import type { ProcessingLogPage, ProcessingLogQuery } from './processing-log-query.js';
 
@@ -77,6 +78,31 @@ export interface Store {
 
   /** Opt-out changes after a feed position, only for BSNs `owner` follows, in commit order; `head` is the highest position committed. */
   optOutChanges(owner: string, after: number, limit: number, records: (changes: readonly OptOutChange[]) => readonly ProcessingRecord[]): Promise<{ changes: OptOutChange[]; last: number; head: number }>;
+
+  /** A page of a receiver's signals delivered in [from, to) (epoch ms), in delivery order, after the keyset position; the page's records written first. */
+  aanwijzingListPage(ontvangerOin: string, from: number, to: number, after: { aangeboden: number; id: string } | undefined, limit: number,
+    records: RecordsFor<readonly AanwijzingRow[]>): Promise<AanwijzingRow[]>;
+
+  /** Creates an aanlevering (a delivered file), or returns the sender's earlier one with the same digest. */
+  createAanlevering(row: NewAanlevering): Promise<{ created: boolean; row: AanleveringRow }>;
+
+  readAanlevering(id: string): Promise<AanleveringRow | undefined>;
+
+  /** Aanleveringen whose lines are not all processed (to resume after a restart), oldest first. */
+  unfinishedAanleveringen(): Promise<AanleveringRow[]>;
+
+  /**
+   * Inserts a batch of lines of an aanlevering, each exactly as a single delivery (with opt-out
+   * suppression), stores their outcomes and moves the checkpoint, in one transaction. Undefined
+   * when the checkpoint had already passed this batch (nothing written).
+   */
+  ingestAanleveringBatch(id: string, lines: readonly IngestLine[], classify: ClassifyInsert, checkpoint: IngestCheckpoint): Promise<LineOutcome[] | undefined>;
+
+  /** Marks an aanlevering processed when the rest of its file held no lines. */
+  finishAanlevering(id: string, checkpoint: IngestCheckpoint): Promise<void>;
+
+  /** Rejected lines of an aanlevering after line `after`, in line order. */
+  aanleveringErrors(id: string, after: number, limit: number): Promise<LineErrorRow[]>;
 
   /** Appends processing records on their own (operations that change nothing else). */
   appendProcessingRecords(records: readonly ProcessingRecord[]): Promise<void>;

@@ -6,7 +6,7 @@ import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { Pseudonymiser } from '../../audit/pseudonymiser.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.js';
 import type { Clock } from '../../security/clock.js';
-import type { AanwijzingRow, DecideChange } from '../../store/aanwijzing-rows.js';
+import type { AanwijzingRow, DecideChange, InsertOutcome, NewAanwijzing, RecordsFor } from '../../store/aanwijzing-rows.js';
 import type { Store } from '../../store/store.js';
 import type { PartyRegistry } from '../party-registry.js';
 import type { Regelingen } from '../regelingen-config.js';
@@ -20,6 +20,13 @@ export interface SignedDelivery {
   readonly body: Buffer;
   readonly payloadSignature: string | string[] | undefined;
   readonly digest: string | string[] | undefined;
+}
+
+/** A delivery checked and routed, ready for the store's insert. */
+export interface PreparedDelivery {
+  readonly row: NewAanwijzing;
+  readonly records: RecordsFor<AanwijzingRow>;
+  readonly replaces?: DecideChange;
 }
 
 /** Verifies a delivery's payload signature against the sender's registered certificates. */
@@ -69,18 +76,35 @@ export class AanwijzingService {
    * @returns the aanwijzing and whether it was created now (false: the same kenmerk and content came before)
    */
   async deliver(ctx: OperationContext, input: AanwijzingAanlevering, signed: SignedDelivery): Promise<{ created: boolean; aanwijzing: Aanwijzing }> {
-    const { registry, regelingen, clock, store } = this.deps;
     const { certificate } = await this.deps.signatures.verify(signed, ctx.requester.certificaten);
-    const now = clock.now();
-    checkAanlevering(input, regelingen, now.toISOString().slice(0, 10));
-    const receiver = registry.receiverFor(input.gemeentecode, input.regeling);
+    const ondertekening = JSON.stringify({
+      payloadSignature: String(signed.payloadSignature),
+      digest: String(signed.digest),
+      aanlevering: signed.body.toString('base64'),
+      certificaat: certificate,
+    });
+    const prepared = this.prepare(ctx, input, ondertekening, this.deps.clock.now());
+    const result = await this.deps.store.insertAanwijzing(prepared.row, prepared.records, prepared.replaces);
+    const { created, row } = this.settle(prepared, result);
+    return { created, aanwijzing: toAanwijzing(row, this.deps.registry, { withSignature: true }) };
+  }
+
+  /**
+   * Checks and routes one delivery (a single request or a line of a file: the same path) into
+   * the row the store inserts, with its correction rule and processing records.
+   * @param ondertekening the signature evidence as JSON (see the contract's `Ondertekening`)
+   * @throws InvalidInputError for content the checks refuse, or when nobody receives this signal
+   */
+  prepare(ctx: OperationContext, input: AanwijzingAanlevering, ondertekening: string, now: Date): PreparedDelivery {
+    checkAanlevering(input, this.deps.regelingen, now.toISOString().slice(0, 10));
+    const receiver = this.deps.registry.receiverFor(input.gemeentecode, input.regeling);
     if (!receiver) {
       throw new InvalidInputError(`No receiver is registered for ${input.regeling} in gemeente ${input.gemeentecode}; nothing was stored.`, [
         { in: 'body', name: 'gemeentecode', code: 'no-receiver', reason: `nobody receives ${input.regeling} for ${input.gemeentecode}` },
       ], 'no-receiver');
     }
     const inhoud = canonicalize(input)!;
-    const row = {
+    const row: NewAanwijzing = {
       id: uuidv7(),
       aanleveraarOin: ctx.requester.oin,
       kenmerk: input.kenmerk,
@@ -92,12 +116,7 @@ export class AanwijzingService {
       redenCode: input.aanleiding.redenCode,
       bsn: input.burgerservicenummer,
       inhoud,
-      ondertekening: JSON.stringify({
-        payloadSignature: String(signed.payloadSignature),
-        digest: String(signed.digest),
-        aanlevering: signed.body.toString('base64'),
-        certificaat: certificate,
-      }),
+      ondertekening,
       geldigTot: input.geldigTot,
       status: 'AANGEBODEN',
       uitkomst: null,
@@ -115,16 +134,24 @@ export class AanwijzingService {
       return { status: 'VERVANGEN', vervangenDoor: row.id, gewijzigd: now.getTime() };
     };
     // The record names the person from the input: a suppressed signal keeps no BSN, but receiving it was processing.
-    const result = await store.insertAanwijzing(row, (created) => [this.#record(ctx, OPERATIONS.deliver, created, input.burgerservicenummer)], replaces);
+    const records: RecordsFor<AanwijzingRow> = (created) => [this.#record(ctx, OPERATIONS.deliver, created, input.burgerservicenummer)];
+    return { row, records, ...(replaces ? { replaces } : {}) };
+  }
+
+  /**
+   * What the store's insert means for the sender: created, or the same delivery again.
+   * @throws InvalidInputError when the aanwijzing to correct is unknown; ConflictError `kenmerk-conflict` for a kenmerk reused with other content
+   */
+  settle(prepared: PreparedDelivery, result: InsertOutcome): { created: boolean; row: AanwijzingRow } {
     if (result.outcome === 'replaced-not-found') {
       throw new InvalidInputError('The aanwijzing to correct does not exist or is not yours; nothing was stored.', [
-        { in: 'body', name: 'vervangt', code: 'not-found', reason: `no aanwijzing ${input.vervangt} of this sender` },
+        { in: 'body', name: 'vervangt', code: 'not-found', reason: `no aanwijzing ${prepared.row.vervangt} of this sender` },
       ]);
     }
-    if (result.outcome === 'existing' && result.row.inhoudHash !== row.inhoudHash) {
-      throw new ConflictError('kenmerk-conflict', `Kenmerk ${input.kenmerk} was delivered before with other content (aanwijzing ${result.row.id}); use a new kenmerk, or vervangt to correct it.`);
+    if (result.outcome === 'existing' && result.row.inhoudHash !== prepared.row.inhoudHash) {
+      throw new ConflictError('kenmerk-conflict', `Kenmerk ${prepared.row.kenmerk} was delivered before with other content (aanwijzing ${result.row.id}); use a new kenmerk, or vervangt to correct it.`);
     }
-    return { created: result.outcome === 'created', aanwijzing: toAanwijzing(result.row, registry, { withSignature: true }) };
+    return { created: result.outcome === 'created', row: result.row };
   }
 
   /** One aanwijzing, for its receiver or its sender; anyone else gets 404. */

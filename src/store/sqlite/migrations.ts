@@ -144,4 +144,42 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 5,
+    name: 'files of aanwijzingen (aanleveringen): progress checkpoint and rejected lines',
+    sql: `
+      CREATE TABLE aanlevering (
+        id               TEXT PRIMARY KEY,
+        aanleveraar_oin  TEXT NOT NULL,
+        actor_oin        TEXT,
+        digest           TEXT NOT NULL,
+        formaat          TEXT NOT NULL,
+        bestandsnaam     TEXT,
+        bytes            INTEGER NOT NULL,
+        ondertekening    TEXT NOT NULL,
+        trace            TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        ontvangen        INTEGER NOT NULL,
+        afgerond         INTEGER,
+        positie          INTEGER NOT NULL DEFAULT 0,  -- byte offset: every line before it has its outcome stored
+        regel            INTEGER NOT NULL DEFAULT 0,  -- lines read up to positie
+        geaccepteerd     INTEGER NOT NULL DEFAULT 0,
+        afgewezen        INTEGER NOT NULL DEFAULT 0,
+        onderdrukt       INTEGER NOT NULL DEFAULT 0,
+        al_bekend        INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (aanleveraar_oin, digest)
+      );
+      CREATE INDEX aanlevering_open ON aanlevering (ontvangen) WHERE status = 'IN_VERWERKING';
+      CREATE TABLE aanlevering_fout (
+        aanlevering     TEXT NOT NULL REFERENCES aanlevering (id) ON DELETE CASCADE,
+        regel           INTEGER NOT NULL,
+        code            TEXT NOT NULL,
+        detail          TEXT NOT NULL,
+        invalid_params  TEXT,
+        PRIMARY KEY (aanlevering, regel)
+      ) WITHOUT ROWID;
+      -- The periodic list: a receiver's signals by delivery time.
+      CREATE INDEX aanwijzing_ontvanger_aangeboden ON aanwijzing (ontvanger_oin, aangeboden);
+    `,
+  },
 ];

@@ -21,6 +21,7 @@ export class SqliteAanwijzingen {
   readonly #update: Database.Statement;
   readonly #feedStatements = new Map<string, Database.Statement>();
   readonly #erase: Database.Statement<[string]>;
+  #list: Database.Statement | undefined;
 
   constructor(private readonly db: Database.Database, private readonly log: SqliteProcessingLog) {
     this.#next = db.prepare("UPDATE teller SET waarde = waarde + 1 WHERE naam = 'aanwijzing' RETURNING waarde").pluck();
@@ -181,5 +182,21 @@ export class SqliteAanwijzingen {
       if (changed) suppressed.push({ ...changed, bsn: null, inhoud: null, ondertekening: null });
     }
     return suppressed;
+  }
+
+  /**
+   * One page of a receiver's signals delivered in [from, to), in delivery order (keyset on
+   * delivery time and id), with the page's processing records written first.
+   */
+  listPage(ontvangerOin: string, from: number, to: number, after: { aangeboden: number; id: string } | undefined, limit: number,
+    records: RecordsFor<readonly AanwijzingRow[]>): AanwijzingRow[] {
+    this.#list ??= this.db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE ontvanger_oin = @ontvangerOin AND aangeboden >= @from AND aangeboden < @to
+      AND (aangeboden > @afterTime OR (aangeboden = @afterTime AND id > @afterId)) ORDER BY aangeboden, id LIMIT @limit`);
+    const list = this.#list;
+    return this.db.transaction(() => {
+      const rows = list.all({ ontvangerOin, from, to, afterTime: after?.aangeboden ?? -1, afterId: after?.id ?? '', limit }) as AanwijzingRow[];
+      if (rows.length > 0) this.log.append(records(rows));
+      return rows;
+    }).immediate();
   }
 }

@@ -9,6 +9,8 @@ import type { Store } from '../store.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteAanwijzingen } from './sqlite-aanwijzingen.js';
 import { SqliteOptOuts } from './sqlite-opt-outs.js';
+import { SqliteAanleveringen } from './sqlite-aanleveringen.js';
+import type { AanleveringRow, ClassifyInsert, IngestCheckpoint, IngestLine, LineErrorRow, LineOutcome, NewAanlevering } from '../aanlevering-rows.js';
 import { SqliteProcessingLog } from './sqlite-processing-log.js';
 import type { NewOptOut, OptOutChange, OptOutRegistration, OptOutRow } from '../opt-out-rows.js';
 
@@ -25,12 +27,14 @@ export class SqliteStore implements Store {
   readonly #log: SqliteProcessingLog;
   readonly #aanwijzingen: SqliteAanwijzingen;
   readonly #optOuts: SqliteOptOuts;
+  readonly #aanleveringen: SqliteAanleveringen;
 
   private constructor(db: Database.Database) {
     this.#db = db;
     this.#log = new SqliteProcessingLog(db);
     this.#aanwijzingen = new SqliteAanwijzingen(db, this.#log);
     this.#optOuts = new SqliteOptOuts(db, this.#aanwijzingen, this.#log);
+    this.#aanleveringen = new SqliteAanleveringen(db, this.#aanwijzingen, this.#optOuts);
     this.#insertJti = db.prepare('INSERT OR IGNORE INTO gebruikte_assertion_id (uitgever, jti, verloopt) VALUES (?, ?, ?)');
     this.#purgeJti = db.prepare('DELETE FROM gebruikte_assertion_id WHERE verloopt < ?');
   }
@@ -134,6 +138,35 @@ export class SqliteStore implements Store {
 
   async optOutChanges(owner: string, after: number, limit: number, records: (changes: readonly OptOutChange[]) => readonly ProcessingRecord[]): Promise<{ changes: OptOutChange[]; last: number; head: number }> {
     return this.#optOuts.changes(owner, after, limit, records);
+  }
+
+  async aanwijzingListPage(ontvangerOin: string, from: number, to: number, after: { aangeboden: number; id: string } | undefined, limit: number,
+    records: RecordsFor<readonly AanwijzingRow[]>): Promise<AanwijzingRow[]> {
+    return this.#aanwijzingen.listPage(ontvangerOin, from, to, after, limit, records);
+  }
+
+  async createAanlevering(row: NewAanlevering): Promise<{ created: boolean; row: AanleveringRow }> {
+    return this.#aanleveringen.create(row);
+  }
+
+  async readAanlevering(id: string): Promise<AanleveringRow | undefined> {
+    return this.#aanleveringen.find(id);
+  }
+
+  async unfinishedAanleveringen(): Promise<AanleveringRow[]> {
+    return this.#aanleveringen.unfinished();
+  }
+
+  async ingestAanleveringBatch(id: string, lines: readonly IngestLine[], classify: ClassifyInsert, checkpoint: IngestCheckpoint): Promise<LineOutcome[] | undefined> {
+    return this.#aanleveringen.ingest(id, lines, classify, checkpoint);
+  }
+
+  async finishAanlevering(id: string, checkpoint: IngestCheckpoint): Promise<void> {
+    this.#aanleveringen.finish(id, checkpoint);
+  }
+
+  async aanleveringErrors(id: string, after: number, limit: number): Promise<LineErrorRow[]> {
+    return this.#aanleveringen.errors(id, after, limit);
   }
 
   async appendProcessingRecords(records: readonly ProcessingRecord[]): Promise<void> {
