@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
+import Negotiator from 'negotiator';
+import { formatList, LIST_MEDIA_TYPES, type ListMediaType } from '../src/domain/aanwijzingen/list-format.js';
 import type { FeedRequest } from '../src/domain/aanwijzingen/aanwijzing-service.js';
 import { feedbackStatistics } from '../src/domain/aanwijzingen/feedback-statistics.js';
 import { contractRoute } from '../src/server/contract-routes.js';
@@ -22,6 +25,14 @@ export function aanwijzingenApi(services: ApiServices): FastifyPluginAsync {
     app.route(contractRoute(contract, 'haalAanwijzingenFeed', async (request) =>
       aanwijzingen.feed(operationContext(request, request.receivedAt), (request.query ?? {}) as FeedRequest)));
 
+    app.route(contractRoute(contract, 'haalAanwijzingenlijst', async (request, reply) => {
+      const mediaType = preferredListType(request.headers.accept);
+      const pages = aanwijzingen.list(operationContext(request, request.receivedAt), request.params.periode);
+      return reply.type(mediaType === 'application/json' ? 'application/json; charset=utf-8' : `${mediaType}; charset=utf-8`)
+        .header('content-disposition', `attachment; filename="aanwijzingen-${request.params.periode}.${LIST_EXTENSIONS[mediaType]}"`)
+        .send(Readable.from(formatList(pages, mediaType, request.params.periode)));
+    }));
+
     app.route(contractRoute(contract, 'haalAanwijzing', async (request) =>
       aanwijzingen.get(operationContext(request, request.receivedAt), request.params.id)));
 
@@ -34,4 +45,11 @@ export function aanwijzingenApi(services: ApiServices): FastifyPluginAsync {
     app.route(contractRoute(contract, 'haalStatistieken', async (request) =>
       feedbackStatistics(services.store, operationContext(request, request.receivedAt), request.query)));
   };
+}
+
+const LIST_EXTENSIONS: Record<ListMediaType, string> = { 'application/json': 'json', 'application/x-ndjson': 'ndjson', 'text/csv': 'csv' };
+
+/** The list format `Accept` asks for (already checked against the contract: 406 otherwise); JSON when any will do. */
+function preferredListType(accept: string | undefined): ListMediaType {
+  return (new Negotiator({ headers: { accept: accept ?? '*/*' } }).mediaType([...LIST_MEDIA_TYPES]) ?? 'application/json') as ListMediaType;
 }

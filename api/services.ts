@@ -6,6 +6,7 @@ import type { Clock } from '../src/security/clock.js';
 import type { ProcessingLogService } from '../src/audit/processing-log-service.js';
 import type { OptOutService } from '../src/domain/opt-outs/opt-out-service.js';
 import type { AanwijzingService } from '../src/domain/aanwijzingen/aanwijzing-service.js';
+import type { AanleveringService } from '../src/domain/aanleveringen/aanlevering-service.js';
 
 /** What the HTTP layer's plugins may call: domain and security services, never SQL or crypto directly. */
 export interface ApiServices {
@@ -15,6 +16,7 @@ export interface ApiServices {
   readonly store: Store;
   readonly clock: Clock;
   readonly aanwijzingen: AanwijzingService;
+  readonly aanleveringen: AanleveringService;
   readonly verwerkingen: ProcessingLogService;
   readonly optOuts: OptOutService;
 }

@@ -62,6 +62,12 @@ export const GatewayConfigSchema = Type.Object({
     max: Type.Integer({ minimum: 0 }),
     windowSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
   }),
+  files: Type.Object({
+    /** Where uploaded files wait until every line is processed (kept across a restart, removed when done). */
+    spoolDir: Type.String({ minLength: 1 }),
+    /** Largest file accepted on `POST /v1/aanleveringen` (bytes). */
+    maxBytes: Type.Integer({ minimum: 1024, maximum: 68719476736 }),
+  }),
   log: Type.Object({
     level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
   }),

@@ -34,6 +34,8 @@ const SETTINGS: ReadonlyArray<{ variable: EnvironmentVariable; at: string; parse
   { variable: 'KETENPOORT_TOKEN_CACHE_SIZE', at: 'tokens.cacheSize', parse: 'integer', fallback: '10000' },
   { variable: 'KETENPOORT_RATE_LIMIT', at: 'rateLimit.max', parse: 'integer', fallback: '100000' },
   { variable: 'KETENPOORT_RATE_LIMIT_WINDOW', at: 'rateLimit.windowSeconds', parse: 'integer', fallback: '60' },
+  { variable: 'KETENPOORT_FILES_DIR', at: 'files.spoolDir', parse: 'path', fallback: 'data/aanleveringen' },
+  { variable: 'KETENPOORT_FILES_MAX_BYTES', at: 'files.maxBytes', parse: 'integer', fallback: String(2 * 1024 ** 3) },
   { variable: 'KETENPOORT_LOG_LEVEL', at: 'log.level', parse: 'string', fallback: 'info' },
 ];
 

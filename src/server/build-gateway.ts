@@ -13,6 +13,10 @@ import type { GatewayConfig } from '../config/config-schema.js';
 import { ProcessingLogService } from '../audit/processing-log-service.js';
 import { Pseudonymiser } from '../audit/pseudonymiser.js';
 import { AanwijzingService, type PayloadSignatureCheck } from '../domain/aanwijzingen/aanwijzing-service.js';
+import { AanleveringService, FILE_FORMATS } from '../domain/aanleveringen/aanlevering-service.js';
+import { FileSpool } from '../domain/aanleveringen/spool.js';
+import { fileSignatureCheck } from '../security/payload-signature-check.js';
+import { aanleveringenApi } from '../../api/aanleveringen.js';
 import { OptOutService } from '../domain/opt-outs/opt-out-service.js';
 import type { PartyRegistry } from '../domain/party-registry.js';
 import type { Regelingen } from '../domain/regelingen-config.js';
@@ -80,18 +84,30 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   const validator = new RequestValidator(contract);
   const tokenEndpointUrl = `${config.api.publicUrl}${API_PREFIX}/oauth/token`;
   const pseudonymiser = new Pseudonymiser(deps.pseudonymKey);
+  const aanwijzingen = new AanwijzingService({
+    store: deps.store,
+    registry: deps.registry,
+    regelingen: deps.regelingen,
+    clock: deps.clock,
+    pseudonymiser,
+    signatures: deps.signatures,
+  });
   const services: ApiServices = {
     contract,
     registry: deps.registry,
     store: deps.store,
     clock: deps.clock,
-    aanwijzingen: new AanwijzingService({
+    aanwijzingen,
+    aanleveringen: new AanleveringService({
       store: deps.store,
       registry: deps.registry,
-      regelingen: deps.regelingen,
       clock: deps.clock,
-      pseudonymiser,
-      signatures: deps.signatures,
+      aanwijzingen,
+      signatures: fileSignatureCheck(deps.clock),
+      validate: (value) => validator.bodyProblems('leverAanwijzingAan', value),
+      spool: new FileSpool(config.files.spoolDir),
+      maxBytes: config.files.maxBytes,
+      onError: (error, aanlevering) => deps.logger.error({ err: error, aanlevering }, 'processing a delivered file failed; it resumes at the next start'),
     }),
     verwerkingen: new ProcessingLogService({ store: deps.store, clock: deps.clock, pseudonymiser }),
     optOuts: new OptOutService({ store: deps.store, registry: deps.registry, regelingen: deps.regelingen, clock: deps.clock, pseudonymiser }),
@@ -162,12 +178,22 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     request.rawBody = body as Buffer;
     parseJson(request, (body as Buffer).toString('utf8'), done);
   });
+  // Files stream to their handler unparsed (the handler reads `request.raw`), whatever their size.
+  app.addContentTypeParser(Object.keys(FILE_FORMATS), (_request, _payload, done) => done(null, undefined));
   await app.register(contractApi(services));
   await app.register(oauthTokenApi(services));
   await app.register(partijenApi(services));
   await app.register(aanwijzingenApi(services));
   await app.register(verwerkingenApi(services));
   await app.register(optOutsApi(services));
+  await app.register(aanleveringenApi(services));
+  // Files whose processing a stop interrupted continue; their checkpoint makes every line count once.
+  app.addHook('onReady', async () => {
+    await services.aanleveringen.resume();
+  });
+  app.addHook('onClose', async () => {
+    await services.aanleveringen.stop();
+  });
   registerMethodNotAllowed(app, contract);
   return app;
 }

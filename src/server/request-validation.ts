@@ -47,6 +47,13 @@ export class RequestValidator {
     }
   }
 
+  /** Every problem of `body` against the operation's body schema; empty when valid. */
+  bodyProblems(operationId: string, body: unknown): InvalidParam[] {
+    const validate = this.#validators.get(operationId)?.body;
+    if (!validate) throw new Error(`operation ${operationId} has no body schema`);
+    return validate(body) ? [] : (validate.errors ?? []).map((e) => toInvalidParam('body', e));
+  }
+
   /**
    * Validates (and, for path, query and headers, coerces in place) one request.
    * @throws InvalidInputError listing every invalid item

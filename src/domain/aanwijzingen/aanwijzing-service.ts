@@ -54,7 +54,11 @@ const OPERATIONS = {
   feed: 'aanwijzing.ontvangen',
   feedback: 'aanwijzing.terugkoppelen',
   withdraw: 'aanwijzing.intrekken',
+  list: 'aanwijzing.lijst',
 } as const;
+
+/** Rows per page of a periodic list (each page is one read and one write of its processing records). */
+const LIST_PAGE = 1000;
 
 /**
  * Aanwijzingen: delivery (signed, checked, routed, idempotent per sender and kenmerk), the
@@ -152,6 +156,25 @@ export class AanwijzingService {
       throw new ConflictError('kenmerk-conflict', `Kenmerk ${prepared.row.kenmerk} was delivered before with other content (aanwijzing ${result.row.id}); use a new kenmerk, or vervangt to correct it.`);
     }
     return { created: result.outcome === 'created', row: result.row };
+  }
+
+  /**
+   * The requester's periodic list: every signal routed to it that was delivered in the month
+   * `periode` (`YYYY-MM`, UTC), in delivery order, page by page; each page's processing records
+   * are written before it is handed out.
+   */
+  async *list(ctx: OperationContext, periode: string): AsyncGenerator<Aanwijzing[]> {
+    const [year, month] = periode.split('-').map(Number) as [number, number];
+    const from = Date.UTC(year, month - 1, 1);
+    const to = Date.UTC(year, month, 1);
+    let after: { aangeboden: number; id: string } | undefined;
+    for (;;) {
+      const rows = await this.deps.store.aanwijzingListPage(ctx.requester.oin, from, to, after, LIST_PAGE, (page) => this.#recordsFor(ctx, OPERATIONS.list, page));
+      if (rows.length > 0) yield rows.map((row) => toAanwijzing(row, this.deps.registry, { withSignature: false }));
+      if (rows.length < LIST_PAGE) return;
+      const last = rows.at(-1)!;
+      after = { aangeboden: last.aangeboden, id: last.id };
+    }
   }
 
   /** One aanwijzing, for its receiver or its sender; anyone else gets 404. */

@@ -1,0 +1,281 @@
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { components } from '../../../openapi/ketenpoort.js';
+import type { OperationContext } from '../../audit/operation-context.js';
+import { InvalidInputError, KetenpoortError, NotFoundError, PayloadTooLargeError, type InvalidParam } from '../../errors.js';
+import type { Clock } from '../../security/clock.js';
+import { BodyDigest } from '../../security/payload-digest.js';
+import type { AanleveringRow, ClassifyInsert, IngestLine, LineError } from '../../store/aanlevering-rows.js';
+import type { Store } from '../../store/store.js';
+import type { AanwijzingService } from '../aanwijzingen/aanwijzing-service.js';
+import type { AanwijzingAanlevering } from '../aanwijzingen/aanwijzing-checks.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import type { PartyRegistry } from '../party-registry.js';
+import { csvRecordToAanlevering, parseCsvHeader, splitCsvLine, type CsvHeader } from './csv-record.js';
+import { fileLines, type FileLine } from './file-lines.js';
+import { FileShape } from './file-shape.js';
+import type { FileSpool } from './spool.js';
+
+type Aanlevering = components['schemas']['Aanlevering'];
+type FoutenPagina = components['schemas']['AanleveringFoutenPagina'];
+
+/** Media types of files, and the format each stands for. */
+export const FILE_FORMATS = { 'application/x-ndjson': 'NDJSON', 'text/csv': 'CSV' } as const;
+export type FileMediaType = keyof typeof FILE_FORMATS;
+
+/** Lines per transaction: the unit of progress (and of what a crash can make the gateway redo). */
+const BATCH_LINES = 500;
+/** Longest line accepted; a longer one is rejected on its own (and never held in memory). */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+/** The port for signed files: the signature is checked before the body streams, the digest after. */
+export interface FileSignatureCheck {
+  verifyHeaders(payloadSignature: string | string[] | undefined, digest: string | string[] | undefined, certificates: readonly string[]): Promise<{ certificate: string }>;
+  checkDigest(digest: string, body: BodyDigest): void;
+}
+
+/** A file arriving: its bytes as they stream, and what the request said about it. */
+export interface Upload {
+  readonly body: AsyncIterable<Buffer>;
+  readonly mediaType: FileMediaType;
+  readonly payloadSignature: string | string[] | undefined;
+  readonly digest: string | string[] | undefined;
+  readonly contentLength?: number;
+  readonly bestandsnaam?: string;
+}
+
+/** Schema validation of one delivery body (the contract's `AanwijzingAanlevering`). */
+export type ValidateDelivery = (value: unknown) => InvalidParam[];
+
+/**
+ * Files of aanwijzingen: received streaming (spooled to disk, digest computed on the way, signature
+ * checked), then processed line by line in the background through the single-delivery path, with
+ * a checkpoint per batch so that a stopped gateway resumes where it was and each line gets exactly
+ * one outcome.
+ */
+export class AanleveringService {
+  #queue: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(private readonly deps: {
+    store: Store;
+    registry: PartyRegistry;
+    clock: Clock;
+    aanwijzingen: AanwijzingService;
+    signatures: FileSignatureCheck;
+    validate: ValidateDelivery;
+    spool: FileSpool;
+    maxBytes: number;
+    /** Reports a failure of background processing (it is retried at the next start). */
+    onError: (error: unknown, aanlevering: string) => void;
+  }) {}
+
+  /**
+   * Receives a file. Nothing is kept unless the whole file arrived, its digest matches and its
+   * signature verifies; the same file again returns the earlier aanlevering.
+   */
+  async receive(ctx: OperationContext, upload: Upload): Promise<{ created: boolean; aanlevering: Aanlevering }> {
+    const { maxBytes, spool, store } = this.deps;
+    if (upload.contentLength !== undefined && upload.contentLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
+    const { certificate } = await this.deps.signatures.verifyHeaders(upload.payloadSignature, upload.digest, ctx.requester.certificaten);
+    const digest = String(upload.digest);
+    const writer = await spool.create();
+    const bodyDigest = new BodyDigest();
+    const shape = new FileShape();
+    let bytes = 0;
+    let committed = false;
+    try {
+      for await (const chunk of upload.body) {
+        bytes += chunk.length;
+        if (bytes > maxBytes) throw new PayloadTooLargeError(maxBytes);
+        bodyDigest.update(chunk);
+        shape.update(chunk);
+        await writer.write(chunk);
+      }
+      this.deps.signatures.checkDigest(digest, bodyDigest);
+      const formaat = FILE_FORMATS[upload.mediaType];
+      checkShape(formaat, shape);
+      const id = uuidv7();
+      await writer.commit(id);
+      committed = true;
+      const { created, row } = await store.createAanlevering({
+        id, aanleveraarOin: ctx.requester.oin, actorOin: ctx.actor?.oin ?? null, digest, formaat, bestandsnaam: upload.bestandsnaam ?? null, bytes,
+        ondertekening: JSON.stringify({ payloadSignature: String(upload.payloadSignature), digest, certificaat: certificate }),
+        trace: JSON.stringify({ traceId: ctx.traceId, spanId: ctx.spanId, parentSpanId: ctx.parentSpanId }),
+        ontvangen: ctx.startTime.getTime(),
+      });
+      if (created) this.process(id);
+      else await spool.remove(id); // the same file came before: its aanlevering stands
+      return { created, aanlevering: toView(row) };
+    } catch (error) {
+      if (!committed) await writer.abort();
+      throw error;
+    }
+  }
+
+  /** The sender's aanlevering; 404 for anyone else. */
+  async get(ctx: OperationContext, id: string): Promise<Aanlevering> {
+    return toView(await this.#own(ctx, id));
+  }
+
+  /** The rejected lines, in line order, paged by line number. */
+  async errors(ctx: OperationContext, id: string, request: { na?: string; limiet?: number }): Promise<FoutenPagina> {
+    await this.#own(ctx, id);
+    const after = request.na === undefined ? 0 : decodeCursor(request.na);
+    const rows = await this.deps.store.aanleveringErrors(id, after, request.limiet ?? 100);
+    return {
+      fouten: rows.map((r) => ({ regel: r.regel, code: r.code, detail: r.detail, ...(r.invalidParams ? { invalidParams: [...r.invalidParams] } : {}) })),
+      volgende: encodeCursor(rows.at(-1)?.regel ?? after),
+    };
+  }
+
+  /** Queues processing of an aanlevering (one at a time, in arrival order); resolves when it is done. */
+  process(id: string): Promise<void> {
+    this.#queue = this.#queue.then(() => this.#process(id)).catch((error: unknown) => this.deps.onError(error, id));
+    return this.#queue;
+  }
+
+  /** At start-up: removes spooled files without an aanlevering and resumes the unfinished ones. */
+  async resume(): Promise<number> {
+    const unfinished = await this.deps.store.unfinishedAanleveringen();
+    await this.deps.spool.clean(new Set(unfinished.map((a) => a.id)));
+    for (const a of unfinished) void this.process(a.id);
+    return unfinished.length;
+  }
+
+  /** Stops taking the next batch (the current one completes); unfinished files resume at the next start. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#queue;
+  }
+
+  async #own(ctx: OperationContext, id: string): Promise<AanleveringRow> {
+    const row = await this.deps.store.readAanlevering(id);
+    if (!row || row.aanleveraarOin !== ctx.requester.oin) throw new NotFoundError(`There is no aanlevering ${id} of yours.`);
+    return row;
+  }
+
+  async #process(id: string): Promise<void> {
+    const { store, spool, clock } = this.deps;
+    const row = await store.readAanlevering(id);
+    if (!row || row.status === 'VERWERKT' || this.#stopped) return;
+    const ctx = this.#contextOf(row);
+    const header = row.formaat === 'CSV' ? await this.#csvHeader(id) : undefined;
+    const evidence = JSON.parse(row.ondertekening) as Record<string, string>;
+    let batch: IngestLine[] = [];
+    let last: FileLine | undefined;
+    for await (const line of fileLines(spool.open(id, row.positie), { offset: row.positie, firstLine: row.regel + 1, maxLineBytes: MAX_LINE_BYTES })) {
+      last = line;
+      if (header && line.regel === 1) continue; // the header: counted in the checkpoint, not a signal
+      if (line.bytes && isBlank(line.bytes)) continue;
+      batch.push(this.#toIngestLine(ctx, row.id, evidence, header, line, clock.now()));
+      if (batch.length === BATCH_LINES) {
+        if (this.#stopped) return;
+        await store.ingestAanleveringBatch(id, batch, this.#classify, { positie: line.end, regel: line.regel, finished: false, now: clock.now().getTime() });
+        batch = [];
+      }
+    }
+    const end = { positie: last?.end ?? row.positie, regel: last?.regel ?? row.regel, finished: true, now: clock.now().getTime() };
+    if (batch.length > 0) await store.ingestAanleveringBatch(id, batch, this.#classify, end);
+    else await store.finishAanlevering(id, end);
+    await spool.remove(id);
+  }
+
+  /** One line, parsed and checked exactly as a single delivery would be; or why it is rejected. */
+  #toIngestLine(ctx: OperationContext, aanlevering: string, evidence: Record<string, string>, header: CsvHeader | undefined, line: FileLine, now: Date): IngestLine {
+    const reject = (error: LineError): IngestLine => ({ regel: line.regel, error });
+    if (!line.bytes) return reject({ code: 'line-too-long', detail: `The line is longer than ${MAX_LINE_BYTES} bytes.` });
+    let body: unknown;
+    if (header) {
+      const fields = splitCsvLine(line.bytes.toString('utf8'));
+      body = fields && csvRecordToAanlevering(header, fields);
+      if (!body) return reject({ code: 'csv-line-invalid', detail: `The line is not a CSV record with the ${header.columns.length} columns of the header.` });
+    } else {
+      try {
+        body = JSON.parse(line.bytes.toString('utf8'));
+      } catch {
+        return reject({ code: 'line-not-json', detail: 'The line is not a JSON object.' });
+      }
+    }
+    const problems = this.deps.validate(body);
+    if (problems.length > 0) return reject({ code: 'invalid-input', detail: `The line has ${problems.length} invalid item(s); see invalidParams.`, invalidParams: problems });
+    const ondertekening = JSON.stringify({
+      ...evidence,
+      bestand: { aanlevering, regel: line.regel, regelDigest: `SHA-256=${createHash('sha256').update(line.bytes).digest('base64')}` },
+    });
+    try {
+      return { regel: line.regel, insert: this.deps.aanwijzingen.prepare(ctx, body as AanwijzingAanlevering, ondertekening, now) };
+    } catch (error) {
+      if (error instanceof KetenpoortError) return reject(lineErrorOf(error));
+      throw error;
+    }
+  }
+
+  readonly #classify: ClassifyInsert = (line, result) => {
+    if (result.outcome === 'error') return { kind: 'afgewezen', error: lineErrorOf(result.error as KetenpoortError) };
+    try {
+      const { created, row } = this.deps.aanwijzingen.settle(line.insert!, result);
+      if (!created) return { kind: 'alBekend' };
+      return { kind: row.status === 'ONDERDRUKT' ? 'onderdrukt' : 'geaccepteerd' };
+    } catch (error) {
+      if (error instanceof KetenpoortError) return { kind: 'afgewezen', error: lineErrorOf(error) };
+      throw error;
+    }
+  };
+
+  async #csvHeader(id: string): Promise<CsvHeader> {
+    for await (const line of fileLines(this.deps.spool.open(id, 0), { offset: 0, firstLine: 1, maxLineBytes: MAX_LINE_BYTES })) {
+      const header = parseCsvHeader(line.bytes?.toString('utf8') ?? '');
+      if (Array.isArray(header)) break;
+      return header;
+    }
+    throw new Error(`aanlevering ${id}: the CSV header, checked at upload, no longer parses`);
+  }
+
+  /** The upload's context, rebuilt from what was stored (processing may resume after a restart). */
+  #contextOf(row: AanleveringRow): OperationContext {
+    const requester = this.deps.registry.byOin(row.aanleveraarOin);
+    if (!requester) throw new Error(`aanlevering ${row.id}: sender ${row.aanleveraarOin} is no longer registered`);
+    const actor = row.actorOin ? this.deps.registry.byOin(row.actorOin) : undefined;
+    const trace = JSON.parse(row.trace) as { traceId: string; spanId: string; parentSpanId?: string };
+    return { requester, ...(actor ? { actor } : {}), traceId: trace.traceId, spanId: trace.spanId, ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}), startTime: new Date(row.ontvangen) };
+  }
+}
+
+/** Refuses at once what cannot be a delivery: nothing in it, or a CSV with a bad header or only a header. */
+function checkShape(formaat: 'NDJSON' | 'CSV', shape: FileShape): void {
+  if (!shape.hasContent) throw new InvalidInputError('The file is empty.', [{ in: 'body', name: '', code: 'empty-file', reason: 'no lines' }], 'empty-file');
+  if (formaat !== 'CSV') return;
+  const header = parseCsvHeader(shape.firstLine);
+  if (Array.isArray(header)) throw new InvalidInputError(`The CSV header has ${header.length} problem(s); see invalidParams.`, header, 'csv-header');
+  if (!shape.hasContentAfterFirstLine) {
+    throw new InvalidInputError('The file has a header and no lines.', [{ in: 'body', name: '', code: 'empty-file', reason: 'only a header' }], 'empty-file');
+  }
+}
+
+function lineErrorOf(error: KetenpoortError): LineError {
+  const invalidParams = error instanceof InvalidInputError ? error.invalidParams : undefined;
+  return { code: error.code, detail: error.message, ...(invalidParams ? { invalidParams } : {}) };
+}
+
+function isBlank(bytes: Buffer): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  return true;
+}
+
+function toView(row: AanleveringRow): Aanlevering {
+  return {
+    id: row.id,
+    status: row.status,
+    formaat: row.formaat,
+    ...(row.bestandsnaam ? { bestandsnaam: row.bestandsnaam } : {}),
+    digest: row.digest,
+    bytes: row.bytes,
+    ontvangen: new Date(row.ontvangen).toISOString(),
+    ...(row.afgerond !== null ? { afgerond: new Date(row.afgerond).toISOString() } : {}),
+    aantallen: {
+      totaal: row.geaccepteerd + row.afgewezen + row.onderdrukt + row.alBekend,
+      geaccepteerd: row.geaccepteerd, afgewezen: row.afgewezen, onderdrukt: row.onderdrukt, alBekend: row.alBekend,
+    },
+  };
+}

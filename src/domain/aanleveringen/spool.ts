@@ -1,0 +1,74 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+
+/** A file being received: written to a `.part` file, made durable and named only when complete. */
+export interface SpoolWriter {
+  write(chunk: Buffer): Promise<void>;
+  /** Flushes to disk and gives the file its final name (the aanlevering id). */
+  commit(id: string): Promise<void>;
+  /** Removes what was written (the upload failed or was refused). */
+  abort(): Promise<void>;
+}
+
+/**
+ * Where uploaded files wait until every line is processed. Only complete, verified files get a
+ * name without `.part`; files without an aanlevering are removed at start-up.
+ */
+export class FileSpool {
+  constructor(private readonly dir: string) {}
+
+  async create(): Promise<SpoolWriter> {
+    await mkdir(this.dir, { recursive: true });
+    const part = path.join(this.dir, `${uuidv7()}.part`);
+    const handle: FileHandle = await open(part, 'wx');
+    let closed = false;
+    const close = async () => {
+      if (!closed) {
+        closed = true;
+        await handle.close();
+      }
+    };
+    return {
+      write: async (chunk) => {
+        await handle.write(chunk);
+      },
+      commit: async (id) => {
+        await handle.sync(); // survives a crash of the machine, not only of the process
+        await close();
+        await rename(part, this.#file(id));
+      },
+      abort: async () => {
+        await close();
+        await rm(part, { force: true });
+      },
+    };
+  }
+
+  /** The file of an aanlevering from a byte offset (resuming). */
+  open(id: string, offset: number): ReadStream {
+    return createReadStream(this.#file(id), { start: offset, highWaterMark: 256 * 1024 });
+  }
+
+  async remove(id: string): Promise<void> {
+    await rm(this.#file(id), { force: true });
+  }
+
+  /** Removes `.part` files (uploads cut off by a stop) and files of aanleveringen not in `keep`. */
+  async clean(keep: ReadonlySet<string>): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      if (name.endsWith('.part') || !keep.has(name)) {
+        await rm(path.join(this.dir, name), { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  #file(id: string): string {
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw new RangeError('not an aanlevering id');
+    return path.join(this.dir, id);
+  }
+}
