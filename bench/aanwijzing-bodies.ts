@@ -1,0 +1,88 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { signDigest, signPayload, BodyDigest } from '../src/security/payload-signature.js';
+import type { Workspace } from './workspace.js';
+
+/** A sender's signing material: the key and the certificate registered for it. */
+export interface Signer {
+  readonly privateKey: KeyObject;
+  readonly certificatePem: string;
+}
+
+/** The signing material of a workspace party (PS256: the test PKI's keys are RSA 2048). */
+export function signerOf(workspace: Workspace, party: 'uwv'): Signer {
+  const leaf = workspace.pki.party(party);
+  return { privateKey: createPrivateKey(readFileSync(leaf.key)), certificatePem: readFileSync(leaf.cert, 'utf8') };
+}
+
+/** The last day a benchmark signal is relevant: a year ahead, so none expires during a run. */
+const GELDIG_TOT = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * One aanwijzing as UWV delivers it (the README's walk-through): a possible right to bijstand in
+ * Amsterdam, because the person's WW ends. Unique per `kenmerk`.
+ */
+export function aanwijzingJson(kenmerk: string, bsn: string): string {
+  return JSON.stringify({
+    kenmerk, soort: 'MOGELIJK_RECHT', regeling: 'ALGEMENE_BIJSTAND', burgerservicenummer: bsn, gemeentecode: '0363', geldigTot: GELDIG_TOT,
+    aanleiding: { redenCode: 'INKOMEN_ONDER_NORM', criteria: ['WW_EINDIGT'], toelichting: 'Uw WW-uitkering stopt binnenkort; mogelijk heeft u recht op bijstand.' },
+  });
+}
+
+/**
+ * Writes `bsns.length` signed single deliveries as NDJSON lines `{"body", "headers"}` (Digest and
+ * Payload-Signature per body, as `ketenpoort onderteken` makes them) for the load process to send,
+ * each body once. Signed before the measurement: signing is the sender's cost, not the gateway's.
+ */
+export async function writeSignedDeliveries(file: string, signer: Signer, kenmerkPrefix: string, bsns: readonly string[]): Promise<void> {
+  const out = createWriteStream(file);
+  const CONCURRENT = 32; // signatures run on the thread pool; a few at once use both cores
+  for (let start = 0; start < bsns.length; start += CONCURRENT) {
+    const signed = await Promise.all(bsns.slice(start, start + CONCURRENT).map(async (bsn, i) => {
+      const body = aanwijzingJson(`${kenmerkPrefix}-${start + i}`, bsn);
+      const { digest, payloadSignature } = await signPayload({ body: Buffer.from(body), ...signer, alg: 'PS256' });
+      return JSON.stringify({ body, headers: { 'content-type': 'application/json', digest, 'payload-signature': payloadSignature } });
+    }));
+    if (!out.write(`${signed.join('\n')}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+/** A periodic file on disk, with the headers that sign it. */
+export interface SignedFile {
+  readonly file: string;
+  readonly lines: number;
+  readonly bytes: number;
+  readonly digest: string;
+  readonly payloadSignature: string;
+}
+
+/**
+ * Writes an NDJSON file of `bsns.length` aanwijzingen, digesting it on the way (a sender never holds
+ * a monthly file in memory either), and signs the digest.
+ */
+export async function writeSignedFile(file: string, signer: Signer, kenmerkPrefix: string, bsns: Iterable<string>): Promise<SignedFile> {
+  const out = createWriteStream(file);
+  const digest = new BodyDigest();
+  let lines = 0;
+  let bytes = 0;
+  let chunk: string[] = [];
+  const flush = async () => {
+    const data = Buffer.from(`${chunk.join('\n')}\n`);
+    chunk = [];
+    digest.update(data);
+    bytes += data.length;
+    if (!out.write(data)) await once(out, 'drain');
+  };
+  for (const bsn of bsns) {
+    chunk.push(aanwijzingJson(`${kenmerkPrefix}-${lines++}`, bsn));
+    if (chunk.length === 5_000) await flush();
+  }
+  if (chunk.length > 0) await flush();
+  out.end();
+  await once(out, 'finish');
+  const digestHeader = digest.digestHeader();
+  return { file, lines, bytes, digest: digestHeader, payloadSignature: await signDigest({ digest: digestHeader, ...signer, alg: 'PS256' }) };
+}

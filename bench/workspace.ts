@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { projectPath } from '../src/config/project-paths.js';
+import { initDevPki, type PkiLayout } from '../src/pki/test-pki.js';
+
+/** The demo parties a benchmark uses, as in `config/partijen.dev.yaml`. */
+export const BENCH_PARTIES = {
+  uwv: { id: 'uwv', oin: '00000099000000000101', naam: 'UWV (bench)' },
+  amsterdam: { id: 'amsterdam', oin: '00000099000000000363', naam: 'Amsterdam (bench)' },
+  leverancier: { id: 'leverancier', oin: '00000099000000000801', naam: 'Leverancier (bench)' },
+} as const;
+
+/** A party of {@link BENCH_PARTIES}. */
+export type BenchParty = keyof typeof BENCH_PARTIES;
+
+/** A temporary directory with a fresh test PKI and a party registry that trusts it; removed at exit. */
+export interface Workspace {
+  readonly dir: string;
+  readonly pki: PkiLayout;
+  /** The party registry file (`KETENPOORT_PARTIES`). */
+  readonly partiesFile: string;
+  /** The embedded store (`KETENPOORT_DATABASE_URL` is `sqlite:` this). */
+  readonly databaseFile: string;
+}
+
+/**
+ * Creates the workspace. A fresh PKI per run (never `certs/dev`), so a benchmark cannot disturb, or
+ * be disturbed by, a developer's gateway; the registry entries are the development ones (roles,
+ * delegations, receivers) with the certificates swapped for the fresh ones.
+ */
+export async function createWorkspace(parties: readonly BenchParty[] = ['uwv', 'amsterdam', 'leverancier']): Promise<Workspace> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ketenpoort-bench-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const pki = await initDevPki({ dir: path.join(dir, 'pki'), parties: parties.map((id) => BENCH_PARTIES[id]) });
+  const registry = YAML.parse(readFileSync(projectPath('config', 'partijen.dev.yaml'), 'utf8')) as { partijen: Array<{ id: string }> };
+  registry.partijen = registry.partijen
+    .filter((p) => (parties as readonly string[]).includes(p.id))
+    .map((p) => ({ ...p, certificaten: [pki.party(p.id).cert] }));
+  const partiesFile = path.join(dir, 'partijen.yaml');
+  writeFileSync(partiesFile, YAML.stringify(registry));
+  return { dir, pki, partiesFile, databaseFile: path.join(dir, 'kp.db') };
+}
+
+/** A party's client TLS material, as a real client presents it: its chain and key, and the root it trusts. */
+export function clientTls(workspace: Workspace, party: BenchParty): { ca: Buffer; cert: Buffer; key: Buffer } {
+  const leaf = workspace.pki.party(party);
+  return { ca: readFileSync(workspace.pki.trustAnchors), cert: readFileSync(leaf.chain), key: readFileSync(leaf.key) };
+}
