@@ -50,14 +50,18 @@ export function isAbort(error: unknown): boolean {
   return code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR' || (error instanceof Error && error.name === 'AbortError');
 }
 
-/** The SDK error for a failed connection to `gatewayUrl`. */
-export function connectionError(error: unknown, gatewayUrl: string, operationId?: OperationId): KetenpoortSdkError {
+/**
+ * The SDK error for a failed connection to `gatewayUrl`.
+ * @param signal the caller's signal: once it is aborted, the failure is the abort, whatever its reason
+ *   (`AbortSignal.timeout()` rejects with a `TimeoutError`, not an `AbortError`)
+ */
+export function connectionError(error: unknown, gatewayUrl: string, operationId?: OperationId, signal?: AbortSignal): KetenpoortSdkError {
   if (error instanceof KetenpoortSdkError) return error;
   const code = errorCode(error);
   const make = (sdkCode: SdkErrorCode, title: string, detail: string) => new KetenpoortSdkError({
     code: sdkCode, title, detail: `${detail}${code ? ` [${code}]` : ''}`, cause: error, ...(operationId ? { operationId } : {}),
   });
-  if (isAbort(error)) return make('aborted', 'Aborted', 'The request was aborted by its AbortSignal.');
+  if (isAbort(error) || signal?.aborted === true) return make('aborted', 'Aborted', 'The request was aborted by its AbortSignal.');
   if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') {
     return make('client-closed', 'Client closed', 'This client (or the one it was made from with namens()) was closed; make a new KetenpoortClient.');
   }

@@ -80,9 +80,9 @@ export class HttpTransport {
           ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (error) {
-        const failure = connectionError(error, this.options.gatewayUrl, operationId);
+        const failure = connectionError(error, this.options.gatewayUrl, operationId, options.signal);
         this.#observe({ operationId, method: route.method, path, attempt, status: undefined, durationMs: this.options.now() - started, code: failure.code });
-        if (!isAbort(error) && attempt <= retry.retries && connectionMayRecover(error, route.retry)) {
+        if (failure.code !== 'aborted' && attempt <= retry.retries && connectionMayRecover(error, route.retry)) {
           await this.#wait(retry.delayMs(attempt), options.signal, failure);
           continue;
         }
@@ -112,7 +112,7 @@ export class HttpTransport {
     try {
       await this.options.retry.wait(ms, signal);
     } catch (error) {
-      if (isAbort(error)) throw connectionError(error, this.options.gatewayUrl, failure.operationId);
+      if (isAbort(error) || signal?.aborted) throw connectionError(error, this.options.gatewayUrl, failure.operationId, signal);
       throw error;
     }
   }
