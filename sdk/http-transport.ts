@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { connectionError, connectionMayRecover, isAbort } from './connection-errors.js';
 import type { OperationId } from './contract-types.js';
@@ -11,7 +12,8 @@ export interface PreparedRequest {
   readonly pathParams?: Readonly<Record<string, string>>;
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string | Uint8Array;
+  /** A stream is made again by `prepare` for every attempt. */
+  readonly body?: string | Uint8Array | Readable;
 }
 
 /** An answer the operation expects (a 2xx, or a 304 where the contract has one). */
@@ -63,7 +65,7 @@ export class HttpTransport {
    * @throws KetenpoortSdkError for any other status or a connection failure
    */
   async send(operationId: OperationId, prepare: () => Promise<PreparedRequest> | PreparedRequest,
-    options: { expect?: readonly number[]; signal?: AbortSignal | undefined } = {}): Promise<TransportResponse> {
+    options: { expect?: readonly number[]; signal?: AbortSignal | undefined; sink?: (body: Readable) => Promise<void> } = {}): Promise<TransportResponse> {
     const route = OPERATION_ROUTES[operationId];
     const { retry } = this.options;
     for (let attempt = 1; ; attempt++) {
@@ -88,9 +90,20 @@ export class HttpTransport {
         }
         throw failure;
       }
-      const body = Buffer.from(await response.body.arrayBuffer());
       const { statusCode: status, headers } = response;
       const expected = options.expect ? options.expect.includes(status) : status >= 200 && status < 300;
+      if (expected && options.sink) {
+        // A download streams to the sink (a file) instead of into memory.
+        try {
+          await options.sink(response.body);
+        } catch (error) {
+          if (error instanceof KetenpoortSdkError) throw error;
+          throw connectionError(error, this.options.gatewayUrl, operationId, options.signal);
+        }
+        this.#observe({ operationId, method: route.method, path, attempt, status, durationMs: this.options.now() - started });
+        return { status, headers, body: Buffer.alloc(0) };
+      }
+      const body = Buffer.from(await response.body.arrayBuffer());
       if (expected) {
         this.#observe({ operationId, method: route.method, path, attempt, status, durationMs: this.options.now() - started });
         return { status, headers, body };

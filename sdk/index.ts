@@ -14,6 +14,7 @@ export type { ClientAuthentication } from './token-source.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { RequestEvent } from './http-transport.js';
 export { KetenpoortSdkError, type SdkErrorCode, type KetenpoortSdkErrorInit } from './sdk-error.js';
+export { FILE_TYPES, type FileFormat, type FileUploadOptions, type UploadProgress } from './file-upload.js';
 export { CursorFeed, type FeedOptions, type FeedPage } from './cursor-feed.js';
 export { OPERATION_ROUTES, type OperationRoute, type RetryClass } from './operation-routes.js';
 export type {

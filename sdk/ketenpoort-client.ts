@@ -1,3 +1,7 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { checkOin, resolveUrls, type KetenpoortClientOptions } from './client-options.js';
 import type {
@@ -8,6 +12,9 @@ import type {
   VerwerkingenPagina, VerwerkingenQuery, VerwerkingenZoekvraag, Volgindicaties, VolgindicatiesResultaat,
 } from './contract-types.js';
 import { CursorFeed, type FeedOptions } from './cursor-feed.js';
+import { describeFile, digestFile, FILE_TYPES, uploadStream, type FileUploadOptions } from './file-upload.js';
+import type { Readable } from 'node:stream';
+import { connectionError } from './connection-errors.js';
 import { HttpTransport, parseJson, single, type PreparedRequest, type TransportResponse } from './http-transport.js';
 import { OPERATION_ROUTES } from './operation-routes.js';
 import { PayloadSigner } from './payload-signer.js';
@@ -26,8 +33,6 @@ export type OptOutWijzigingenAntwoord =
   | { readonly status: 200; readonly etag: string | undefined; readonly body: OptOutWijzigingen }
   | { readonly status: 304; readonly etag: string | undefined };
 
-/** Media types of a file delivery and of the periodic list, by format. */
-const FILE_TYPES = { ndjson: 'application/x-ndjson', csv: 'text/csv' } as const;
 const SDK_VERSION = '0.1.0';
 
 /**
@@ -136,6 +141,36 @@ export class KetenpoortClient {
     return this.#signed('leverBestandAan', bestand, FILE_TYPES[opties.formaat], { bestandsnaam: opties.bestandsnaam }, opties);
   }
 
+  /**
+   * Sends a file from disk as one aanlevering, the way an operator should: reads it once for its
+   * `Digest`, signs that, streams the file (memory stays flat whatever its size) and then, unless
+   * `wachtOpVerwerking` is false, asks for the report until every line has an outcome. Sending the
+   * same file again (after a failure) returns the same aanlevering: nothing is counted twice.
+   * @throws KetenpoortSdkError `file-unreadable`, `option-invalid` (format unknown), or the gateway's refusal
+   */
+  async verstuurBestand(pad: string, opties: CallOptions & FileUploadOptions = {}): Promise<Aanlevering> {
+    const file = await describeFile(pad, opties);
+    const digest = await digestFile(file, opties.onProgress);
+    const payloadSignature = await this.#signer.signDigest(digest);
+    let aanlevering = await this.#json('leverBestandAan', () => ({
+      query: { bestandsnaam: file.bestandsnaam },
+      body: uploadStream(file, opties.onProgress),
+      headers: { 'content-type': FILE_TYPES[file.formaat], 'content-length': String(file.size), digest, 'payload-signature': payloadSignature },
+    }), opties);
+    if (opties.wachtOpVerwerking === false) return aanlevering;
+    const interval = opties.pollIntervalMs ?? 1000;
+    for (;;) {
+      opties.onProgress?.({ phase: 'processing', bytes: file.size, totalBytes: file.size, lines: aanlevering.aantallen.totaal, aanlevering });
+      if (aanlevering.status === 'VERWERKT') return aanlevering;
+      try {
+        await sleep(interval, undefined, opties.signal ? { signal: opties.signal } : undefined);
+      } catch (error) {
+        throw connectionError(error, this.#transport.gatewayUrl, 'haalAanlevering', opties.signal);
+      }
+      aanlevering = await this.haalAanlevering(aanlevering.id, signalOf(opties.signal));
+    }
+  }
+
   /** `GET /v1/aanleveringen/{id}`: status and counts of a delivered file. */
   async haalAanlevering(id: PathOf<'haalAanlevering'>['id'], opties: CallOptions = {}): Promise<Aanlevering> {
     return this.#json('haalAanlevering', () => ({ pathParams: { id } }), opties);
@@ -181,6 +216,41 @@ export class KetenpoortClient {
     const accept = formaat === 'json' ? 'application/json' : FILE_TYPES[formaat];
     const response = await this.#send('haalAanwijzingenlijst', () => ({ pathParams: { periode }, headers: { accept } }), opties);
     return formaat === 'json' ? this.#parse('haalAanwijzingenlijst', response) : response.body.toString('utf8');
+  }
+
+  /**
+   * Downloads the monthly list (`YYYY-MM`) into a file, streamed: it is written next to `pad` and
+   * renamed into place only when complete, so `pad` never holds half a list.
+   * @returns the number of bytes written
+   * @throws KetenpoortSdkError `file-unwritable`, or the gateway's refusal
+   */
+  async downloadAanwijzingenlijst(periode: PathOf<'haalAanwijzingenlijst'>['periode'], pad: string,
+    opties: CallOptions & { formaat: 'json' | 'ndjson' | 'csv' }): Promise<number> {
+    const accept = opties.formaat === 'json' ? 'application/json' : FILE_TYPES[opties.formaat];
+    const partial = `${pad}.part`;
+    let bytes = 0;
+    try {
+      await this.#send('haalAanwijzingenlijst', () => ({ pathParams: { periode }, headers: { accept } }), {
+        ...signalOf(opties.signal),
+        sink: async (body) => {
+          const out = createWriteStream(partial, { flags: 'w', mode: 0o640 });
+          body.on('data', (chunk: Buffer) => { bytes += chunk.length; });
+          try {
+            await pipeline(body, out);
+          } catch (error) {
+            if (out.bytesWritten === 0 && (error as { syscall?: string }).syscall === 'open') {
+              throw new KetenpoortSdkError({ code: 'file-unwritable', title: 'File unwritable', detail: `${pad} cannot be written (${(error as { code?: string }).code ?? 'error'}).`, cause: error });
+            }
+            throw error;
+          }
+        },
+      });
+      await rename(partial, pad);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+    return bytes;
   }
 
   // ---- Opt-outs and follow indications -------------------------------------------------------
@@ -307,13 +377,16 @@ export class KetenpoortClient {
   }
 
   /** Sends an operation with a bearer token where it needs one; a refused token is forgotten. */
-  async #send(operationId: OperationId, prepare: () => PreparedRequest, opties: CallOptions & { expect?: number[] }): Promise<TransportResponse> {
+  async #send(operationId: OperationId, prepare: () => PreparedRequest,
+    opties: CallOptions & { expect?: number[]; sink?: (body: Readable) => Promise<void> }): Promise<TransportResponse> {
     const needsToken = OPERATION_ROUTES[operationId].auth === 'token';
     try {
       return await this.#transport.send(operationId, async () => {
+        if (!needsToken) return prepare();
+        // The token first: a request body that is a file stream is opened only when it will be sent.
+        const authorization = `Bearer ${await this.#tokens.bearer()}`;
         const request = prepare();
-        if (!needsToken) return request;
-        return { ...request, headers: { ...request.headers, authorization: `Bearer ${await this.#tokens.bearer()}` } };
+        return { ...request, headers: { ...request.headers, authorization } };
       }, opties);
     } catch (error) {
       if (error instanceof KetenpoortSdkError && error.status === 401 && error.operationId === operationId) this.#tokens.invalidate();

@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { signPayload, type PayloadSignatureAlgorithm } from '../src/security/payload-signature.js';
+import { signDigest, signPayload, type PayloadSignatureAlgorithm } from '../src/security/payload-signature.js';
 import { KetenpoortSdkError } from './sdk-error.js';
 import { readPem, type PemInput } from './tls-material.js';
 
@@ -66,6 +66,16 @@ export class PayloadSigner {
     } catch (error) {
       // signPayload throws TypeError for a key that cannot make this algorithm (e.g. RSA under 2048 bits).
       if (error instanceof TypeError) throw optionError(`The signing key cannot make ${this.alg} payload signatures (RSA ≥ 2048 bits for PS256, EC P-256 for ES256).`, error);
+      throw error;
+    }
+  }
+
+  /** The `Payload-Signature` over a `Digest` computed elsewhere (a file digested while streaming). */
+  async signDigest(digest: string): Promise<string> {
+    try {
+      return await signDigest({ digest, privateKey: this.#key, certificatePem: this.#certificatePem, alg: this.alg });
+    } catch (error) {
+      if (error instanceof TypeError) throw optionError(`Cannot sign this digest with ${this.alg}: ${error.message}`, error);
       throw error;
     }
   }

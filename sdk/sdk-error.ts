@@ -21,6 +21,9 @@ export type SdkErrorCode =
   | 'key-certificate-mismatch'
   /** The trust anchors are not PEM certificates. */
   | 'trust-anchors-invalid'
+  /** A file to send cannot be read, or a file to write cannot be written. */
+  | 'file-unreadable'
+  | 'file-unwritable'
   /** Any other client option that cannot work (e.g. the gateway URL). */
   | 'option-invalid'
   /** Nothing answers at the gateway URL (refused, host unknown, no route, connect timeout). */
