@@ -12,6 +12,8 @@ import { ConfigurationError } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
 import { initDevPki } from '../pki/test-pki.js';
 import { startGateway } from '../server/launcher.js';
+import { registerAanleveringCommands } from './aanlevering-command.js';
+import { registerLijstCommands } from './lijst-command.js';
 import { registerPkiCommands } from './pki-command.js';
 import { registerSignCommand } from './sign-command.js';
 
@@ -61,6 +63,8 @@ function listeningUrl(scheme: string, server: FastifyInstance): string {
 }
 
 registerSignCommand(program);
+registerAanleveringCommands(program);
+registerLijstCommands(program);
 registerPkiCommands(program, {
   defaultDir: DEV_PKI_DIR,
   loadDemoParties: async () => readRegistryParties(projectPath('config', 'partijen.dev.yaml')),
