@@ -15,6 +15,15 @@ export const BENCH_PARTIES = {
 /** A party of {@link BENCH_PARTIES}. */
 export type BenchParty = keyof typeof BENCH_PARTIES;
 
+/** A party only a benchmark needs (a registry entry as in `config/partijen.dev.yaml`, without certificates). */
+export interface ExtraParty {
+  readonly id: string;
+  readonly oin: string;
+  readonly naam: string;
+  readonly rollen: readonly string[];
+  readonly ontvangt?: ReadonlyArray<{ gemeentecodes: readonly string[]; regelingen: readonly string[] }>;
+}
+
 /** A temporary directory with a fresh test PKI and a party registry that trusts it; removed at exit. */
 export interface Workspace {
   readonly dir: string;
@@ -30,13 +39,14 @@ export interface Workspace {
  * be disturbed by, a developer's gateway; the registry entries are the development ones (roles,
  * delegations, receivers) with the certificates swapped for the fresh ones.
  */
-export async function createWorkspace(parties: readonly BenchParty[] = ['uwv', 'amsterdam', 'leverancier']): Promise<Workspace> {
+export async function createWorkspace(parties: readonly BenchParty[] = ['uwv', 'amsterdam', 'leverancier'],
+  options: { extraParties?: readonly ExtraParty[] } = {}): Promise<Workspace> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ketenpoort-bench-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const pki = await initDevPki({ dir: path.join(dir, 'pki'), parties: parties.map((id) => BENCH_PARTIES[id]) });
+  const extra = options.extraParties ?? [];
+  const pki = await initDevPki({ dir: path.join(dir, 'pki'), parties: [...parties.map((id) => BENCH_PARTIES[id]), ...extra] });
   const registry = YAML.parse(readFileSync(projectPath('config', 'partijen.dev.yaml'), 'utf8')) as { partijen: Array<{ id: string }> };
-  registry.partijen = registry.partijen
-    .filter((p) => (parties as readonly string[]).includes(p.id))
+  registry.partijen = [...registry.partijen.filter((p) => (parties as readonly string[]).includes(p.id)), ...extra]
     .map((p) => ({ ...p, certificaten: [pki.party(p.id).cert] }));
   const partiesFile = path.join(dir, 'partijen.yaml');
   writeFileSync(partiesFile, YAML.stringify(registry));
