@@ -83,6 +83,8 @@ t.test('an NDJSON file: each line takes the single-delivery path; invalid lines 
   t.same(feed.json.aanwijzingen.map((a: { kenmerk: string }) => a.kenmerk), ['F-1'], 'the suppressed one never reaches Amsterdam');
   const one = await amsterdam.call('GET', `/v1/aanwijzingen/${feed.json.aanwijzingen[0].id}`, { headers: { authorization: `Bearer ${await amsterdam.token()}` } });
   t.match(one.json.ondertekening, { bestand: { aanlevering: received.json.id, regel: 1, regelDigest: /^SHA-256=/ }, digest: /^SHA-256=/, certificaat: /BEGIN CERTIFICATE/ });
+  const stored = await gateway.store.readAanwijzing(feed.json.aanwijzingen[0].id, () => []);
+  t.notMatch(stored?.ondertekening, /CERTIFICATE|payloadSignature/, "a line stores only its own evidence: the file's signature is stored once");
 
   const again = await send(gateway, file);
   t.equal(again.status, 200, 'the same file again');

@@ -161,14 +161,13 @@ export class AanleveringService {
     if (!row || row.status === 'VERWERKT' || this.#stopped) return;
     const ctx = this.#contextOf(row);
     const header = row.formaat === 'CSV' ? await this.#csvHeader(id) : undefined;
-    const evidence = JSON.parse(row.ondertekening) as Record<string, string>;
     let batch: IngestLine[] = [];
     let last: FileLine | undefined;
     for await (const line of fileLines(spool.open(id, row.positie), { offset: row.positie, firstLine: row.regel + 1, maxLineBytes: MAX_LINE_BYTES })) {
       last = line;
       if (header && line.regel === 1) continue; // the header: counted in the checkpoint, not a signal
       if (line.bytes && isBlank(line.bytes)) continue;
-      batch.push(this.#toIngestLine(ctx, row.id, evidence, header, line, clock.now()));
+      batch.push(this.#toIngestLine(ctx, row.id, header, line, clock.now()));
       if (batch.length === BATCH_LINES) {
         if (this.#stopped) return;
         await store.ingestAanleveringBatch(id, batch, this.#classify, { positie: line.end, regel: line.regel, finished: false, now: clock.now().getTime() });
@@ -182,7 +181,7 @@ export class AanleveringService {
   }
 
   /** One line, parsed and checked exactly as a single delivery would be; or why it is rejected. */
-  #toIngestLine(ctx: OperationContext, aanlevering: string, evidence: Record<string, string>, header: CsvHeader | undefined, line: FileLine, now: Date): IngestLine {
+  #toIngestLine(ctx: OperationContext, aanlevering: string, header: CsvHeader | undefined, line: FileLine, now: Date): IngestLine {
     const reject = (error: LineError): IngestLine => ({ regel: line.regel, error });
     if (!line.bytes) return reject({ code: 'line-too-long', detail: `The line is longer than ${MAX_LINE_BYTES} bytes.` });
     let body: unknown;
@@ -199,8 +198,8 @@ export class AanleveringService {
     }
     const problems = this.deps.validate(body);
     if (problems.length > 0) return reject({ code: 'invalid-input', detail: `The line has ${problems.length} invalid item(s); see invalidParams.`, invalidParams: problems });
+    // Only the line's own evidence: the file's signature is stored once, with the aanlevering.
     const ondertekening = JSON.stringify({
-      ...evidence,
       bestand: { aanlevering, regel: line.regel, regelDigest: `SHA-256=${createHash('sha256').update(line.bytes).digest('base64')}` },
     });
     try {

@@ -182,7 +182,21 @@ export class AanwijzingService {
     const row = await this.deps.store.readAanwijzing(id, (found) =>
       (this.#visibleTo(found, ctx) ? this.#recordsFor(ctx, OPERATIONS.read, [found]) : undefined));
     if (!row) throw new NotFoundError(`There is no aanwijzing ${id} for you.`);
-    return toAanwijzing(row, this.deps.registry, { withSignature: true });
+    return toAanwijzing(await this.#withFileSignature(row), this.deps.registry, { withSignature: true });
+  }
+
+  /**
+   * A signal from a file stores only its line's evidence (file, line, line digest); the file's
+   * signature and certificate are stored once with the file (1,000,000 copies of a certificate
+   * would double the write cost of a monthly file). Shown together, as the contract has it.
+   */
+  async #withFileSignature(row: AanwijzingRow): Promise<AanwijzingRow> {
+    if (!row.ondertekening) return row;
+    const line = JSON.parse(row.ondertekening) as { payloadSignature?: string; bestand?: { aanlevering: string } };
+    if (line.payloadSignature !== undefined || !line.bestand) return row;
+    const file = await this.deps.store.readAanlevering(line.bestand.aanlevering);
+    if (!file) return row;
+    return { ...row, ondertekening: JSON.stringify({ ...JSON.parse(file.ondertekening), bestand: line.bestand }) };
   }
 
   /** The receiver reports status and outcome; only the receiver (or its vendor) may. */

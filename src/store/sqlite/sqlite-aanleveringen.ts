@@ -73,7 +73,7 @@ export class SqliteAanleveringen {
         if (line.insert) {
           let result: InsertOutcome | { outcome: 'error'; error: unknown };
           try {
-            result = this.aanwijzingen.insert(line.insert.row, line.insert.records, line.insert.replaces, (bsn, regeling) => this.optOuts.covers(bsn, regeling));
+            result = this.aanwijzingen.insertInTransaction(line.insert.row, line.insert.records, line.insert.replaces, (bsn, regeling) => this.optOuts.covers(bsn, regeling));
           } catch (error) {
             // A domain refusal (e.g. correcting a closed signal) rejects this line only; anything else fails the batch.
             if (!(error instanceof KetenpoortError)) throw error;

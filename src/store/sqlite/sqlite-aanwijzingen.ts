@@ -45,22 +45,37 @@ export class SqliteAanwijzingen {
    *   regeling, the signal is stored suppressed — not routed (no receiver), without personal data.
    */
   insert(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces: DecideChange | undefined, optedOut: (bsn: string, regeling: string) => boolean): InsertOutcome {
-    return this.db.transaction((): InsertOutcome => {
-      const existing = this.#byKenmerk.get(row.aanleveraarOin, row.kenmerk) as AanwijzingRow | undefined;
-      if (existing) return { outcome: 'existing', row: existing };
-      if (replaces && row.vervangt) {
-        if (!this.#apply(row.vervangt, replaces)) return { outcome: 'replaced-not-found', row: undefined };
-      }
-      const suppressed = row.bsn !== null && optedOut(row.bsn, row.regeling);
-      const created: AanwijzingRow = {
-        ...row,
-        ...(suppressed ? { status: 'ONDERDRUKT', ontvangerOin: '', bsn: null, inhoud: null, ondertekening: null } : {}),
-        volgnummer: this.#next.get() as number,
-      };
-      this.#insert.run(created);
-      this.log.append(records(created));
-      return { outcome: 'created', row: created };
-    }).immediate();
+    return this.db.transaction(() => this.insertInTransaction(row, records, replaces, optedOut)).immediate();
+  }
+
+  /**
+   * {@link insert} for a caller that already holds the write transaction (a batch of file lines).
+   * A plain insert refuses nothing after its first write, so it needs no savepoint of its own: a
+   * savepoint per line halves the rate of a monthly file. A correction (`replaces`) decides on the
+   * row it corrects and may refuse; it gets a savepoint, so a refusal leaves nothing behind.
+   */
+  insertInTransaction(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces: DecideChange | undefined,
+    optedOut: (bsn: string, regeling: string) => boolean): InsertOutcome {
+    if (!this.db.inTransaction) throw new Error('insertInTransaction needs an open transaction');
+    if (replaces && row.vervangt) return this.db.transaction(() => this.#insertRow(row, records, replaces, optedOut))();
+    return this.#insertRow(row, records, undefined, optedOut);
+  }
+
+  #insertRow(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces: DecideChange | undefined, optedOut: (bsn: string, regeling: string) => boolean): InsertOutcome {
+    const existing = this.#byKenmerk.get(row.aanleveraarOin, row.kenmerk) as AanwijzingRow | undefined;
+    if (existing) return { outcome: 'existing', row: existing };
+    if (replaces && row.vervangt) {
+      if (!this.#apply(row.vervangt, replaces)) return { outcome: 'replaced-not-found', row: undefined };
+    }
+    const suppressed = row.bsn !== null && optedOut(row.bsn, row.regeling);
+    const created: AanwijzingRow = {
+      ...row,
+      ...(suppressed ? { status: 'ONDERDRUKT', ontvangerOin: '', bsn: null, inhoud: null, ondertekening: null } : {}),
+      volgnummer: this.#next.get() as number,
+    };
+    this.#insert.run(created);
+    this.log.append(records(created));
+    return { outcome: 'created', row: created };
   }
 
   change(id: string, decide: DecideChange, records: RecordsFor<AanwijzingRow>): AanwijzingRow | undefined {
