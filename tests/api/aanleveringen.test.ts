@@ -75,6 +75,10 @@ t.test('an NDJSON file: each line takes the single-delivery path; invalid lines 
     { regel: 7, code: 'kenmerk-conflict' },
   ]);
   const rest = await uwv.call('GET', `/v1/aanleveringen/${received.json.id}/fouten?na=${fouten.json.volgende}`, { headers: auth });
+  const log = await uwv.call('GET', '/v1/verwerkingen?naam=aanwijzing.aanleveren', { headers: auth });
+  t.equal(log.json.verwerkingen.length, 3, 'one processing record per signal created from the file (two accepted, one suppressed)');
+  t.equal(new Set(log.json.verwerkingen.map((v: { operationId: string }) => v.operationId)).size, 1, 'the file is one processing operation');
+  t.ok(log.json.verwerkingen.every((v: { eindTijd: string }) => v.eindTijd === report.afgerond), 'ending when its last batch committed');
   t.match(rest.json.fouten, [{ regel: 8, code: 'invalid-input', invalidParams: [{ code: 'additionalProperties' }] }]);
   t.equal(rest.json.fouten.length, 1);
 

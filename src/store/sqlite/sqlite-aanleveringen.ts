@@ -1,17 +1,22 @@
 import type Database from 'better-sqlite3';
 import { KetenpoortError } from '../../errors.js';
 import type { AanleveringRow, ClassifyInsert, IngestCheckpoint, IngestLine, LineErrorRow, LineOutcome, NewAanlevering } from '../aanlevering-rows.js';
+import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { InsertOutcome } from '../aanwijzing-rows.js';
 import type { SqliteAanwijzingen } from './sqlite-aanwijzingen.js';
 import type { SqliteOptOuts } from './sqlite-opt-outs.js';
+import type { SqliteProcessingLog } from './sqlite-processing-log.js';
 
 const COLUMNS = `id, aanleveraar_oin AS aanleveraarOin, actor_oin AS actorOin, digest, formaat, bestandsnaam, bytes, ondertekening, trace,
   status, ontvangen, afgerond, positie, regel, geaccepteerd, afgewezen, onderdrukt, al_bekend AS alBekend`;
 
 /**
  * Files of aanwijzingen in SQLite. A batch of lines is one transaction: each line is inserted by
- * exactly the insert of a single delivery (a savepoint, so a line that fails leaves the others),
- * and the aanlevering's counters and checkpoint move in the same transaction. A crash loses at most
+ * exactly the insert of a single delivery (a correction in a savepoint, so one that is refused
+ * leaves the others), and the aanlevering's counters and checkpoint move in the same transaction.
+ * The batch's processing records are written together at its end, in the same transaction: one
+ * operation row per processing activity and multi-row inserts of the subjects, instead of two
+ * single-row inserts per line. A crash loses at most
  * the batch in progress, and processing resumes at the checkpoint: each line gets one outcome.
  */
 export class SqliteAanleveringen {
@@ -24,7 +29,8 @@ export class SqliteAanleveringen {
   readonly #insertError: Database.Statement;
   readonly #errors: Database.Statement<[string, number, number]>;
 
-  constructor(private readonly db: Database.Database, private readonly aanwijzingen: SqliteAanwijzingen, private readonly optOuts: SqliteOptOuts) {
+  constructor(private readonly db: Database.Database, private readonly aanwijzingen: SqliteAanwijzingen, private readonly optOuts: SqliteOptOuts,
+    private readonly log: SqliteProcessingLog) {
     this.#insert = db.prepare(`INSERT INTO aanlevering (id, aanleveraar_oin, actor_oin, digest, formaat, bestandsnaam, bytes, ondertekening, trace, status, ontvangen)
       VALUES (@id, @aanleveraarOin, @actorOin, @digest, @formaat, @bestandsnaam, @bytes, @ondertekening, @trace, 'IN_VERWERKING', @ontvangen)`);
     this.#byId = db.prepare(`SELECT ${COLUMNS} FROM aanlevering WHERE id = ?`);
@@ -68,12 +74,14 @@ export class SqliteAanleveringen {
       const current = this.find(id);
       if (!current || current.positie >= checkpoint.positie) return undefined;
       const counts = { geaccepteerd: 0, afgewezen: 0, onderdrukt: 0, alBekend: 0 };
+      const records: ProcessingRecord[] = [];
       const outcomes = lines.map((line) => {
         let outcome: LineOutcome;
         if (line.insert) {
           let result: InsertOutcome | { outcome: 'error'; error: unknown };
           try {
-            result = this.aanwijzingen.insertInTransaction(line.insert.row, line.insert.records, line.insert.replaces, (bsn, regeling) => this.optOuts.covers(bsn, regeling));
+            result = this.aanwijzingen.insertInTransaction(line.insert.row, line.insert.records, line.insert.replaces,
+              (bsn, regeling) => this.optOuts.covers(bsn, regeling), records);
           } catch (error) {
             // A domain refusal (e.g. correcting a closed signal) rejects this line only; anything else fails the batch.
             if (!(error instanceof KetenpoortError)) throw error;
@@ -90,6 +98,9 @@ export class SqliteAanleveringen {
         }
         return outcome;
       });
+      // The lines of a file are one processing operation that ends when this batch commits.
+      const end = new Date(checkpoint.now);
+      this.log.append(records.map((r) => ({ ...r, endTime: end })).sort((a, b) => (a.processingActivityId < b.processingActivityId ? -1 : a.processingActivityId > b.processingActivityId ? 1 : 0)));
       this.#progress.run({ id, ...counts, positie: checkpoint.positie, regel: checkpoint.regel, finished: checkpoint.finished ? 1 : 0, now: checkpoint.now });
       return outcomes;
     }).immediate();

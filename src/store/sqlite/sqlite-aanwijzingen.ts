@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, NewAanwijzing, ReadRecordsFor, RecordsFor, StatisticsRow } from '../aanwijzing-rows.js';
+import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { SqliteProcessingLog } from './sqlite-processing-log.js';
 
 const COLUMNS = `id, aanleveraar_oin AS aanleveraarOin, kenmerk, inhoud_hash AS inhoudHash, ontvanger_oin AS ontvangerOin,
@@ -55,13 +56,15 @@ export class SqliteAanwijzingen {
    * row it corrects and may refuse; it gets a savepoint, so a refusal leaves nothing behind.
    */
   insertInTransaction(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces: DecideChange | undefined,
-    optedOut: (bsn: string, regeling: string) => boolean): InsertOutcome {
+    optedOut: (bsn: string, regeling: string) => boolean, logLater?: ProcessingRecord[]): InsertOutcome {
     if (!this.db.inTransaction) throw new Error('insertInTransaction needs an open transaction');
-    if (replaces && row.vervangt) return this.db.transaction(() => this.#insertRow(row, records, replaces, optedOut))();
-    return this.#insertRow(row, records, undefined, optedOut);
+    if (replaces && row.vervangt) return this.db.transaction(() => this.#insertRow(row, records, replaces, optedOut, logLater))();
+    return this.#insertRow(row, records, undefined, optedOut, logLater);
   }
 
-  #insertRow(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces: DecideChange | undefined, optedOut: (bsn: string, regeling: string) => boolean): InsertOutcome {
+  /** @param logLater when given, the records go here (the caller appends them in this transaction) instead of to the log. */
+  #insertRow(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces: DecideChange | undefined,
+    optedOut: (bsn: string, regeling: string) => boolean, logLater?: ProcessingRecord[]): InsertOutcome {
     const existing = this.#byKenmerk.get(row.aanleveraarOin, row.kenmerk) as AanwijzingRow | undefined;
     if (existing) return { outcome: 'existing', row: existing };
     if (replaces && row.vervangt) {
@@ -74,7 +77,8 @@ export class SqliteAanwijzingen {
       volgnummer: this.#next.get() as number,
     };
     this.#insert.run(created);
-    this.log.append(records(created));
+    if (logLater) logLater.push(...records(created));
+    else this.log.append(records(created));
     return { outcome: 'created', row: created };
   }
 

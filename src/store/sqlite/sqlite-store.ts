@@ -34,7 +34,7 @@ export class SqliteStore implements Store {
     this.#log = new SqliteProcessingLog(db);
     this.#aanwijzingen = new SqliteAanwijzingen(db, this.#log);
     this.#optOuts = new SqliteOptOuts(db, this.#aanwijzingen, this.#log);
-    this.#aanleveringen = new SqliteAanleveringen(db, this.#aanwijzingen, this.#optOuts);
+    this.#aanleveringen = new SqliteAanleveringen(db, this.#aanwijzingen, this.#optOuts, this.#log);
     this.#insertJti = db.prepare('INSERT OR IGNORE INTO gebruikte_assertion_id (uitgever, jti, verloopt) VALUES (?, ?, ?)');
     this.#purgeJti = db.prepare('DELETE FROM gebruikte_assertion_id WHERE verloopt < ?');
   }
