@@ -517,7 +517,14 @@ export interface components {
          *     `client-certificate-expired`, `client-certificate-revoked`, `client-certificate-invalid-oin`,
          *     `test-oin-refused`, `unknown-party`, `token-missing`, `token-invalid`, `token-expired`,
          *     `token-not-bound`, `token-in-query`, `insufficient-scope`, `client-assertion-invalid`,
-         *     `client-assertion-replayed`, `client-mismatch`, `unsupported-grant-type`, `no-delegation`.
+         *     `client-assertion-replayed`, `client-mismatch`, `unsupported-grant-type`, `no-delegation`,
+         *     `invalid-scope`; for signed deliveries `payload-signature-missing`, `payload-signature-malformed`,
+         *     `payload-signature-invalid`, `payload-signature-unknown-key`, `payload-signature-duplicate`,
+         *     `digest-mismatch`; for aanwijzingen `no-receiver`, `kenmerk-conflict`, `aanwijzing-closed`,
+         *     `invalid-transition`; for files `empty-file` (no lines, or a CSV with only a header) and
+         *     `csv-header` (a missing, unknown or repeated column). A rejected line of a file is reported
+         *     under `/aanleveringen/{id}/fouten` with the code a single delivery would get, or
+         *     `line-not-json`, `csv-line-invalid` or `line-too-long`.
          */
         Problem: {
             /**
