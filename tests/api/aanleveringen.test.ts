@@ -1,6 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
+import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import t from 'tap';
 import { signPayload } from '../../src/security/payload-signature.js';
 import { fixturePki } from '../helpers/fixture-pki.js';
@@ -179,4 +181,45 @@ t.test('a line longer than the maximum is rejected on its own', async (t) => {
   const uwv = gateway.client('uwv');
   const fouten = await uwv.call('GET', `/v1/aanleveringen/${received.json.id}/fouten`, { headers: { authorization: `Bearer ${await uwv.token()}` } });
   t.match(fouten.json.fouten, [{ regel: 2, code: 'line-too-long' }]);
+});
+
+t.test('a line of 10 MB is rejected on its own, never held whole', async (t) => {
+  const gateway = await startTestGateway(t);
+  const file = Buffer.from([line('M-1'), `{"kenmerk":"M-2","toelichting":"${'x'.repeat(10 * 1024 * 1024)}"}`, line('M-3')].join('\n') + '\n');
+  const received = await send(gateway, file);
+  t.equal(received.status, 202);
+  const report = await finished(gateway, received.json.id);
+  t.same(report.aantallen, { totaal: 3, geaccepteerd: 2, afgewezen: 1, onderdrukt: 0, alBekend: 0 });
+  const uwv = gateway.client('uwv');
+  const fouten = await uwv.call('GET', `/v1/aanleveringen/${received.json.id}/fouten`, { headers: { authorization: `Bearer ${await uwv.token()}` } });
+  t.match(fouten.json.fouten, [{ regel: 2, code: 'line-too-long' }]);
+});
+
+t.test('a client that disconnects halfway through the upload leaves nothing behind', async (t) => {
+  const gateway = await startTestGateway(t);
+  const file = Buffer.from(Array.from({ length: 2000 }, (_, i) => line(`T-${i}`)).join('\n') + '\n');
+  const { digest, payloadSignature } = await signed('uwv', file);
+  const uwv = gateway.client('uwv');
+  const token = await uwv.token();
+  const leaf = fixturePki.party('uwv');
+  const { port } = new URL(gateway.url);
+  const socket = tls.connect({ host: '127.0.0.1', port: Number(port), servername: 'localhost', ca: readFileSync(fixturePki.trustAnchors), cert: readFileSync(leaf.chain), key: readFileSync(leaf.key) });
+  await once(socket, 'secureConnect');
+  socket.write([
+    'POST /v1/aanleveringen HTTP/1.1', 'Host: localhost', `Authorization: Bearer ${token}`, 'Content-Type: application/x-ndjson',
+    `Content-Length: ${file.length}`, `Digest: ${digest}`, `Payload-Signature: ${payloadSignature}`, '', '',
+  ].join('\r\n'));
+  socket.write(file.subarray(0, Math.floor(file.length / 2)));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  socket.destroy();
+  // The gateway notices the broken body and aborts the spool file.
+  let left: string[] = ['?'];
+  for (let i = 0; i < 100 && left.length > 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    left = readdirSync(gateway.config.files.spoolDir);
+  }
+  t.same(left, [], 'no spooled file left behind');
+  t.same(await gateway.store.unfinishedAanleveringen(), [], 'no aanlevering recorded');
+  const whole = await send(gateway, file);
+  t.equal(whole.status, 202, 'the whole file sent afterwards is a new aanlevering');
 });
