@@ -31,6 +31,14 @@ export function sdkClient(t: { teardown(fn: () => unknown): void }, gateway: Tes
   return client;
 }
 
+/** An SDK client of a gateway at `url` (e.g. a gateway process), with a fixture party's certificate; closed in teardown. */
+export function sdkClientOf(t: { teardown(fn: () => unknown): void }, url: string, party: string, tokenAudience: string): KetenpoortClient {
+  const leaf = fixturePki.party(party);
+  const client = new KetenpoortClient({ gatewayUrl: url, tls: { certificate: leaf.chain, key: leaf.key, trustAnchors: fixturePki.trustAnchors }, tokenAudience });
+  t.teardown(() => client.close());
+  return client;
+}
+
 /** Records every attempt an SDK client makes (see `observer`). */
 export function recorder(): { events: RequestEvent[]; observer: (event: RequestEvent) => void; count(operationId: string): number } {
   const events: RequestEvent[] = [];

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import YAML from 'yaml';
+import { projectPath } from '../../src/config/project-paths.js';
+import { fixturePki } from './fixture-pki.js';
+
+const CLI = projectPath('src', 'cli', 'ketenpoort.ts');
+
+/** A gateway running as its own process (`ketenpoort start`), on a test's directory. */
+export interface GatewayProcess {
+  readonly child: ChildProcess;
+  /** `https://localhost:<port>`: the API. */
+  readonly api: string;
+  /** What the gateway publishes as its URL: the `aud` of client assertions. */
+  readonly tokenAudience: string;
+  /** SIGTERM (graceful) and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+/** The environment of a gateway on `dir` with the fixture PKI and the development registry's parties. */
+export function gatewayEnvironment(dir: string): Record<string, string> {
+  const data = YAML.parse(readFileSync(projectPath('config', 'partijen.dev.yaml'), 'utf8'));
+  for (const party of data.partijen) party.certificaten = [fixturePki.party(party.id).cert];
+  writeFileSync(`${dir}/partijen.yaml`, YAML.stringify(data));
+  return {
+    KETENPOORT_PORT: '0', KETENPOORT_HOST: '127.0.0.1', KETENPOORT_OPS_PORT: '0', KETENPOORT_LOG_LEVEL: 'info',
+    KETENPOORT_TLS_CERT: fixturePki.server.chain, KETENPOORT_TLS_KEY: fixturePki.server.key,
+    KETENPOORT_TLS_CA: fixturePki.trustAnchors, KETENPOORT_TLS_CRL: fixturePki.crls, KETENPOORT_PARTIES: `${dir}/partijen.yaml`,
+    KETENPOORT_DATABASE_URL: `sqlite:${dir}/kp.db`, KETENPOORT_TOKEN_KEY: `${dir}/token.pem`, KETENPOORT_PSEUDONYM_KEY: `${dir}/pseudonym.key`,
+    KETENPOORT_FILES_DIR: `${dir}/spool`, KETENPOORT_RATE_LIMIT: '0',
+  };
+}
+
+/**
+ * Starts `ketenpoort start` (from source) and waits until it logs where it listens; its log is
+ * drained (not kept). The caller stops it, or kills it (`child.kill('SIGKILL')`) to test a crash.
+ */
+export async function startGatewayProcess(t: { teardown(fn: () => unknown): void }, env: Record<string, string>): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], { cwd: projectPath(), env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    const entry = JSON.parse(line) as { msg?: string; api?: string };
+    if (entry.msg === 'Ketenpoort is listening') {
+      lines.on('line', () => {}); // keep draining the log
+      return {
+        child,
+        api: entry.api!.replace('127.0.0.1', 'localhost'),
+        tokenAudience: `${env.KETENPOORT_PUBLIC_URL ?? 'https://localhost:8443'}/v1/oauth/token`,
+        async stop() {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.kill('SIGTERM');
+          await once(child, 'exit');
+        },
+      };
+    }
+  }
+  throw new Error('the gateway process exited before it listened');
+}
