@@ -92,6 +92,7 @@ export type VerwerkingenPagina = Schemas['VerwerkingenPagina'];
 /** Paging and filter of the caller's processing log. */
 export type VerwerkingenQuery = QueryOf<'haalVerwerkingen'>;
 /** A search of the processing log for one person. */
-export type VerwerkingenZoekvraag = Schemas['VerwerkingenZoekvraag'];
+// openapi-typescript marks a member with a default as required; in a request it may be left out.
+export type VerwerkingenZoekvraag = Omit<Schemas['VerwerkingenZoekvraag'], 'limiet'> & Partial<Pick<Schemas['VerwerkingenZoekvraag'], 'limiet'>>;
 /** Paging of a file's rejected lines. */
 export type AanleveringFoutenQuery = QueryOf<'haalAanleveringFouten'>;
