@@ -32,9 +32,10 @@ export function sdkClient(t: { teardown(fn: () => unknown): void }, gateway: Tes
 }
 
 /** An SDK client of a gateway at `url` (e.g. a gateway process), with a fixture party's certificate; closed in teardown. */
-export function sdkClientOf(t: { teardown(fn: () => unknown): void }, url: string, party: string, tokenAudience: string): KetenpoortClient {
+export function sdkClientOf(t: { teardown(fn: () => unknown): void }, url: string, party: string, tokenAudience: string,
+  options: Partial<KetenpoortClientOptions> = {}): KetenpoortClient {
   const leaf = fixturePki.party(party);
-  const client = new KetenpoortClient({ gatewayUrl: url, tls: { certificate: leaf.chain, key: leaf.key, trustAnchors: fixturePki.trustAnchors }, tokenAudience });
+  const client = new KetenpoortClient({ gatewayUrl: url, tls: { certificate: leaf.chain, key: leaf.key, trustAnchors: fixturePki.trustAnchors }, tokenAudience, ...options });
   t.teardown(() => client.close());
   return client;
 }

@@ -4,7 +4,8 @@ import t from 'tap';
 import { KetenpoortClient, OPERATION_ROUTES } from '../../sdk/index.js';
 import { loadContract } from '../../src/server/contract.js';
 import { startTestGateway } from '../helpers/gateway-harness.js';
-import { aanlevering, OIN, recorder, sdkClient } from '../helpers/sdk-harness.js';
+import { gatewayEnvironment, startGatewayProcess } from '../helpers/gateway-process.js';
+import { aanlevering, OIN, recorder, sdkClient, sdkClientOf } from '../helpers/sdk-harness.js';
 
 const contract = loadContract();
 
@@ -18,14 +19,16 @@ t.test('every operation of the contract has an SDK method of its name, and the S
   t.same(Object.keys(OPERATION_ROUTES).filter((id) => !contract.operations.has(id)), [], 'and no SDK route for an operation the contract lacks');
 });
 
-t.test('every operation, called through the SDK against a gateway, succeeds', async (t) => {
-  const gateway = await startTestGateway(t);
+t.test('every operation, called through the SDK against a real gateway process, succeeds', async (t) => {
+  t.setTimeout(110_000);
+  const gateway = await startGatewayProcess(t, gatewayEnvironment(t.testdir({})));
+  t.teardown(() => gateway.stop());
   const seen = recorder();
   const options = { observer: seen.observer };
-  const uwv = sdkClient(t, gateway, 'uwv', options);
-  const svb = sdkClient(t, gateway, 'svb', options);
-  const amsterdam = sdkClient(t, gateway, 'amsterdam', options);
-  const vendor = sdkClient(t, gateway, 'leverancier', { ...options, namens: OIN.amsterdam });
+  const uwv = sdkClientOf(t, gateway.api, 'uwv', gateway.tokenAudience, options);
+  const svb = sdkClientOf(t, gateway.api, 'svb', gateway.tokenAudience, options);
+  const amsterdam = sdkClientOf(t, gateway.api, 'amsterdam', gateway.tokenAudience, options);
+  const vendor = sdkClientOf(t, gateway.api, 'leverancier', gateway.tokenAudience, { ...options, namens: OIN.amsterdam });
 
   await uwv.haalContractJson();
   await uwv.haalContractYaml();
