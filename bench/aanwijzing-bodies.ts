@@ -1,7 +1,8 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { signDigest, signPayload, BodyDigest } from '../src/security/payload-signature.js';
+import { signDigest, signPayload } from '../src/security/payload-signature.js';
+import { NdjsonWriter } from './ndjson-writer.js';
 import type { Workspace } from './workspace.js';
 
 /** A sender's signing material: the key and the certificate registered for it. */
@@ -64,25 +65,9 @@ export interface SignedFile {
  * a monthly file in memory either), and signs the digest.
  */
 export async function writeSignedFile(file: string, signer: Signer, kenmerkPrefix: string, bsns: Iterable<string>): Promise<SignedFile> {
-  const out = createWriteStream(file);
-  const digest = new BodyDigest();
+  const writer = new NdjsonWriter(file);
   let lines = 0;
-  let bytes = 0;
-  let chunk: string[] = [];
-  const flush = async () => {
-    const data = Buffer.from(`${chunk.join('\n')}\n`);
-    chunk = [];
-    digest.update(data);
-    bytes += data.length;
-    if (!out.write(data)) await once(out, 'drain');
-  };
-  for (const bsn of bsns) {
-    chunk.push(aanwijzingJson(`${kenmerkPrefix}-${lines++}`, bsn));
-    if (chunk.length === 5_000) await flush();
-  }
-  if (chunk.length > 0) await flush();
-  out.end();
-  await once(out, 'finish');
-  const digestHeader = digest.digestHeader();
-  return { file, lines, bytes, digest: digestHeader, payloadSignature: await signDigest({ digest: digestHeader, ...signer, alg: 'PS256' }) };
+  for (const bsn of bsns) await writer.line(aanwijzingJson(`${kenmerkPrefix}-${lines++}`, bsn));
+  const { bytes, digest } = await writer.close();
+  return { file, lines, bytes, digest, payloadSignature: await signDigest({ digest, ...signer, alg: 'PS256' }) };
 }

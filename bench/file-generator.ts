@@ -1,8 +1,7 @@
-import { createWriteStream, readFileSync } from 'node:fs';
-import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { projectPath } from '../src/config/project-paths.js';
-import { BodyDigest } from '../src/security/payload-digest.js';
 import { bsnSequence } from './bsn.js';
+import { NdjsonWriter } from './ndjson-writer.js';
 
 /** The regelingen a generated file is about, with how often each occurs (they add up to 1). */
 export const FILE_REGELINGEN = [
@@ -84,18 +83,7 @@ export async function generateFile(file: string, recipe: FileRecipe): Promise<Ge
   let onderdrukt = 0;
   let optedOutIndex = 0;
 
-  const out = createWriteStream(file);
-  const digest = new BodyDigest();
-  let bytes = 0;
-  let chunk: string[] = [];
-  const flush = async () => {
-    const data = Buffer.from(`${chunk.join('\n')}\n`);
-    chunk = [];
-    digest.update(data);
-    bytes += data.length;
-    if (!out.write(data)) await once(out, 'drain');
-  };
-
+  const writer = new NdjsonWriter(file);
   for (let line = 0; line < recipe.lines; line++) {
     let bsn = bsns.next().value as string;
     const roll = random();
@@ -118,17 +106,14 @@ export async function generateFile(file: string, recipe: FileRecipe): Promise<Ge
     }
     let text = JSON.stringify(body);
     if (fault === 'notJson') text = text.slice(0, Math.floor(text.length / 2));
-    chunk.push(text);
+    await writer.line(text);
     if (fault !== undefined) invalid[fault]++;
     else if (optedOut) onderdrukt++;
-    if (chunk.length === 5_000) await flush();
   }
-  if (chunk.length > 0) await flush();
-  out.end();
-  await once(out, 'finish');
+  const { bytes, digest } = await writer.close();
   const afgewezen = Object.values(invalid).reduce((a, b) => a + b, 0);
   return {
-    file, lines: recipe.lines, bytes, digest: digest.digestHeader(), invalid,
+    file, lines: recipe.lines, bytes, digest, invalid,
     expected: { totaal: recipe.lines, geaccepteerd: recipe.lines - afgewezen - onderdrukt, afgewezen, onderdrukt, alBekend: 0 },
   };
 }

@@ -1,22 +1,14 @@
-import { spawn } from 'node:child_process';
 import t from 'tap';
 import { projectPath } from '../../src/config/project-paths.js';
+import { runNode, type CliResult } from '../helpers/cli-runner.js';
 import { fixturePki } from '../helpers/fixture-pki.js';
 import { gatewayEnvironment, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
 import { sdkClientOf } from '../helpers/sdk-harness.js';
 
 /** Runs an example as a user would (tsx), against the gateway process, with the fixture PKI. */
-async function runExample(name: string, gateway: GatewayProcess, state: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--conditions=ketenpoort-source', '--import', 'tsx', projectPath('examples', `${name}.ts`),
-    '--gateway', gateway.api, '--pki', fixturePki.root, '--token-audience', gateway.tokenAudience, '--state', state], {
-    cwd: projectPath(), env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
+async function runExample(name: string, gateway: GatewayProcess, state: string): Promise<CliResult> {
+  return runNode(['--conditions=ketenpoort-source', '--import', 'tsx', projectPath('examples', `${name}.ts`),
+    '--gateway', gateway.api, '--pki', fixturePki.root, '--token-audience', gateway.tokenAudience, '--state', state]);
 }
 
 t.test('the examples, run against a real gateway process: deliver, feed with a saved cursor, follow and poll opt-outs', async (t) => {

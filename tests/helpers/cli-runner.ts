@@ -15,9 +15,12 @@ const CLI = projectPath('src', 'cli', 'ketenpoort.ts');
 
 /** Runs `ketenpoort <args>` as a real process (no TTY), with `cwd` as its working directory. */
 export async function runCli(args: readonly string[], options: { cwd?: string } = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: options.cwd ?? projectPath(), env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return runNode(['--import', 'tsx', CLI, ...args], options);
+}
+
+/** Runs `node <args>` (no TTY, only PATH in the environment) and collects what it prints. */
+export async function runNode(args: readonly string[], options: { cwd?: string } = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, args, { cwd: options.cwd ?? projectPath(), env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
