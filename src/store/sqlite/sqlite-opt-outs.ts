@@ -14,6 +14,7 @@ const COLUMNS = `id, bsn, scope, kanaal, geregistreerd_door AS geregistreerdDoor
  * coexist; delivery checks the register inside its own transaction for the same reason.
  */
 export class SqliteOptOuts {
+  #lookupTransaction: Database.Transaction<(bsns: readonly string[], records: () => readonly ProcessingRecord[]) => Map<string, string[]>> | undefined;
   readonly #next: Database.Statement<[]>;
   readonly #insert: Database.Statement;
   readonly #byId: Database.Statement<[string]>;
@@ -98,14 +99,21 @@ export class SqliteOptOuts {
 
   /** The active scopes per BSN, for up to 10,000 BSNs in one query; the look-up is logged per person. */
   lookup(bsns: readonly string[], records: () => readonly ProcessingRecord[]): Map<string, string[]> {
-    return this.db.transaction(() => {
-      const rows = this.db.prepare(`SELECT bsn, scope FROM opt_out WHERE einde IS NULL AND bsn IN (SELECT value FROM json_each(?))`)
-        .all(JSON.stringify(bsns)) as Array<{ bsn: string; scope: string }>;
+    // Statement and transaction function made once: preparing the statement on every call was ~5 %
+    // of the CPU of a one-BSN look-up, and wrapping a new transaction function ~1 %.
+    this.#lookupTransaction ??= this.#makeLookup();
+    return this.#lookupTransaction.immediate(bsns, records);
+  }
+
+  #makeLookup(): Database.Transaction<(bsns: readonly string[], records: () => readonly ProcessingRecord[]) => Map<string, string[]>> {
+    const select = this.db.prepare('SELECT bsn, scope FROM opt_out WHERE einde IS NULL AND bsn IN (SELECT value FROM json_each(?))');
+    return this.db.transaction((bsns: readonly string[], records: () => readonly ProcessingRecord[]) => {
+      const rows = select.all(JSON.stringify(bsns)) as Array<{ bsn: string; scope: string }>;
       const found = new Map<string, string[]>();
       for (const { bsn, scope } of rows) found.set(bsn, [...(found.get(bsn) ?? []), scope]);
       this.log.append(records());
       return found;
-    }).immediate();
+    });
   }
 
   /**
