@@ -6,7 +6,6 @@ import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, MaintenanceResult, NewAanwijzing, ReadRecordsFor, RecordsFor, StatisticsRow } from '../aanwijzing-rows.js';
 import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-query.js';
 import type { Store } from '../store.js';
-import { LogGroupCommit } from './log-group-commit.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteAanwijzingen } from './sqlite-aanwijzingen.js';
 import { SqliteOptOuts } from './sqlite-opt-outs.js';
@@ -26,7 +25,6 @@ export class SqliteStore implements Store {
   readonly #insertJti: Database.Statement<[string, string, number]>;
   readonly #purgeJti: Database.Statement<[number]>;
   readonly #log: SqliteProcessingLog;
-  readonly #logGroup: LogGroupCommit;
   readonly #aanwijzingen: SqliteAanwijzingen;
   readonly #optOuts: SqliteOptOuts;
   readonly #aanleveringen: SqliteAanleveringen;
@@ -34,7 +32,6 @@ export class SqliteStore implements Store {
   private constructor(db: Database.Database) {
     this.#db = db;
     this.#log = new SqliteProcessingLog(db);
-    this.#logGroup = new LogGroupCommit(db, this.#log);
     this.#aanwijzingen = new SqliteAanwijzingen(db, this.#log);
     this.#optOuts = new SqliteOptOuts(db, this.#aanwijzingen, this.#log);
     this.#aanleveringen = new SqliteAanleveringen(db, this.#aanwijzingen, this.#optOuts, this.#log);
@@ -124,10 +121,7 @@ export class SqliteStore implements Store {
   }
 
   async lookupOptOuts(bsns: readonly string[], records: () => readonly ProcessingRecord[]): Promise<Map<string, string[]>> {
-    const found = this.#optOuts.lookup(bsns);
-    // The answer goes out only once the look-up's records are committed (with those of other requests).
-    await this.#logGroup.append(records());
-    return found;
+    return this.#optOuts.lookup(bsns, records);
   }
 
   async importOptOuts(rows: readonly NewOptOut[]): Promise<number> {
@@ -191,7 +185,6 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.#logGroup.flush();
     this.#log.stop();
     if (this.#db.open) this.#db.close();
   }
