@@ -8,9 +8,6 @@ import { killAtExit } from './child-script.js';
 import { peakRssBytes } from './process-stats.js';
 import type { Workspace } from './workspace.js';
 
-/** Old-space bound of the gateway process (MB), as `npm start` sets it. */
-export const GATEWAY_OLD_SPACE_MB = 192;
-
 /** A gateway (the built CLI) running in its own process for a benchmark. */
 export interface GatewayProcess {
   /** `https://127.0.0.1:<port>`: the API port (mutual TLS). */
@@ -46,8 +43,7 @@ export async function startGatewayProcess(workspace: Workspace, options: Gateway
   const log = openSync(logFile, 'a');
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir)}`] : [];
   const { pki, dir } = workspace;
-  // The heap bound of `npm start` (package.json): measured as it runs in production.
-  const child = spawn(process.execPath, [...profile, `--max-old-space-size=${GATEWAY_OLD_SPACE_MB}`, cli, 'start'], {
+  const child = spawn(process.execPath, [...profile, cli, 'start'], {
     env: {
       PATH: process.env.PATH ?? '',
       KETENPOORT_HOST: '127.0.0.1', KETENPOORT_PORT: '0', KETENPOORT_OPS_PORT: '0', KETENPOORT_LOG_LEVEL: 'info',

@@ -35,7 +35,7 @@ const check = (what: string, ok: boolean) => { checks.push([what, ok]); say(`   
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ketenpoort-demo-'));
 const built = projectPath('dist', 'src', 'cli', 'ketenpoort.js');
 const cli = values.bron || !existsSync(built) ? ['--import', 'tsx', projectPath('src', 'cli', 'ketenpoort.ts')] : [built];
-const gatewayProcess = spawn(process.execPath, ['--max-old-space-size=192', ...cli, 'start'], {
+const gatewayProcess = spawn(process.execPath, [...cli, 'start'], {
   cwd: projectPath(),
   env: {
     PATH: process.env.PATH ?? '', KETENPOORT_PORT: '0', KETENPOORT_OPS_PORT: '0', KETENPOORT_HOST: '127.0.0.1', KETENPOORT_LOG_LEVEL: 'info', // 'Ketenpoort is listening' is an info line
