@@ -47,7 +47,7 @@ export const GatewayConfigSchema = Type.Object({
     pseudonymKeyFile: Type.String({ minLength: 1 }),
   }),
   database: Type.Object({
-    /** `sqlite:<path>` (the embedded store) or a path ending in `.db`. */
+    /** `sqlite:<path>` (the embedded store), a path ending in `.db`, or `postgres://…` (shared by several instances). */
     url: Type.String({ minLength: 1 }),
   }),
   tokens: Type.Object({

@@ -1,12 +1,12 @@
 import { createPrivateKey } from 'node:crypto';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import t from 'tap';
 import { Agent, request } from 'undici';
 import { signPayload } from '../../src/security/payload-signature.js';
 import { fixturePki } from '../helpers/fixture-pki.js';
 import { gatewayEnvironment, startGatewayProcess } from '../helpers/gateway-process.js';
+import { queryNumber } from '../helpers/test-database.js';
 
 // A real gateway process killed with SIGKILL halfway through a file, restarted on the same
 // database and spool: every line ends up with exactly one outcome and every signal exists once.
@@ -16,7 +16,7 @@ const LINES = 12_000;
 t.test('killed with SIGKILL halfway through a file: after a restart every line counts once, and re-sending changes nothing', async (t) => {
   t.setTimeout(110_000);
   const dir = t.testdir({});
-  const env = gatewayEnvironment(dir);
+  const env = await gatewayEnvironment(t, dir);
   const leaf = fixturePki.party('uwv');
   const agent = new Agent({ connect: { ca: readFileSync(fixturePki.trustAnchors), cert: readFileSync(leaf.chain), key: readFileSync(leaf.key) } });
   t.teardown(() => agent.close());
@@ -68,10 +68,9 @@ t.test('killed with SIGKILL halfway through a file: after a restart every line c
   t.same(report.aantallen, { totaal: LINES, geaccepteerd: LINES - 1, afgewezen: 1, onderdrukt: 0, alBekend: 0 }, 'each line counted once');
   await second.stop();
 
-  const db = new Database(`${dir}/kp.db`, { readonly: true });
-  t.teardown(() => db.close());
-  t.equal(db.prepare('SELECT count(*) FROM aanwijzing').pluck().get(), LINES - 1, 'every signal exists once');
-  t.equal(db.prepare('SELECT count(DISTINCT kenmerk) FROM aanwijzing').pluck().get(), LINES - 1);
-  t.equal(db.prepare('SELECT count(*) FROM aanlevering_fout').pluck().get(), 1);
+  const database = env.KETENPOORT_DATABASE_URL!;
+  t.equal(await queryNumber(database, 'SELECT count(*) FROM aanwijzing'), LINES - 1, 'every signal exists once');
+  t.equal(await queryNumber(database, 'SELECT count(DISTINCT kenmerk) FROM aanwijzing'), LINES - 1);
+  t.equal(await queryNumber(database, 'SELECT count(*) FROM aanlevering_fout'), 1);
   t.same(readdirSync(`${dir}/spool`), [], 'the spooled file is removed when done');
 });

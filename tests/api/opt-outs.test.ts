@@ -155,7 +155,7 @@ t.test('large look-ups back to back on one keep-alive TLS connection to a gatewa
   // attempt), Node's HTTP server paused the TLS socket for back-pressure while data was still
   // arriving and reset about one connection in six (HPE_PAUSED). Only a separate process shows it.
   t.setTimeout(110_000);
-  const gateway = await startGatewayProcess(t, gatewayEnvironment(t.testdir({})));
+  const gateway = await startGatewayProcess(t, await gatewayEnvironment(t, t.testdir({})));
   t.teardown(() => gateway.stop());
   const leaf = fixturePki.party('amsterdam');
   const agent = new Agent({ connections: 1, connect: { ca: readFileSync(fixturePki.trustAnchors), cert: readFileSync(leaf.chain), key: readFileSync(leaf.key) } });

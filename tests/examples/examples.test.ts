@@ -14,7 +14,7 @@ async function runExample(name: string, gateway: GatewayProcess, state: string):
 t.test('the examples, run against a real gateway process: deliver, feed with a saved cursor, follow and poll opt-outs', async (t) => {
   t.setTimeout(110_000);
   const dir = t.testdir({});
-  const gateway = await startGatewayProcess(t, gatewayEnvironment(dir));
+  const gateway = await startGatewayProcess(t, await gatewayEnvironment(t, dir));
   t.teardown(() => gateway.stop());
   const state = `${dir}/state`;
 

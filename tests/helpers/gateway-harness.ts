@@ -20,7 +20,9 @@ import { loadTokenSigningKey } from '../../src/security/token-signing-key.js';
 import { buildGateway } from '../../src/server/build-gateway.js';
 import { loadRegelingen } from '../../src/config/regelingen-file.js';
 import { payloadSignatureCheck } from '../../src/security/payload-signature-check.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { testDatabase } from './test-database.js';
 import { fixturePki } from './fixture-pki.js';
 
 /** Minimal view of tap's Test that the harness needs (teardown and a temp dir). */
@@ -55,7 +57,7 @@ export interface TestGateway {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly config: GatewayConfig;
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly clock: FixedClock;
   readonly registry: PartyRegistry;
   readonly tokens: AccessTokens;
@@ -95,7 +97,8 @@ export async function startTestGateway(t: TapLike, options: {
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const logger = createLogger(config.log.level, sink);
   const registry = options.registry ?? testRegistry();
-  const store = SqliteStore.open(`${dir}/test.db`);
+  const database = await testDatabase(dir);
+  const store = await openStore(database.url);
   const metrics = new GatewayMetrics({ defaultMetrics: false });
   const tokenKeyFile = `${dir}/token.key.pem`;
   const tokens = await AccessTokens.create(loadTokenSigningKey(tokenKeyFile, { mayCreate: true }), {
@@ -120,6 +123,7 @@ export async function startTestGateway(t: TapLike, options: {
     await Promise.all(agents.map((a) => a.close()));
     await app.close();
     await store.close();
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import YAML from 'yaml';
 import { projectPath } from '../../src/config/project-paths.js';
 import { fixturePki } from './fixture-pki.js';
+import { testDatabase } from './test-database.js';
 
 const CLI = projectPath('src', 'cli', 'ketenpoort.ts');
 
@@ -19,8 +20,18 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-/** The environment of a gateway on `dir` with the fixture PKI and the development registry's parties. */
-export function gatewayEnvironment(dir: string): Record<string, string> {
+/**
+ * The environment of a gateway on `dir` with the fixture PKI and the development registry's parties,
+ * on the suite's store (a file in `dir`, or a fresh PostgreSQL schema dropped in teardown), or on
+ * `databaseUrl` when given (several instances sharing one database).
+ */
+export async function gatewayEnvironment(t: { teardown(fn: () => unknown): void }, dir: string, databaseUrl?: string): Promise<Record<string, string>> {
+  let url = databaseUrl;
+  if (url === undefined) {
+    const database = await testDatabase(dir);
+    t.teardown(() => database.drop());
+    url = database.url;
+  }
   const data = YAML.parse(readFileSync(projectPath('config', 'partijen.dev.yaml'), 'utf8'));
   for (const party of data.partijen) party.certificaten = [fixturePki.party(party.id).cert];
   writeFileSync(`${dir}/partijen.yaml`, YAML.stringify(data));
@@ -28,7 +39,7 @@ export function gatewayEnvironment(dir: string): Record<string, string> {
     KETENPOORT_PORT: '0', KETENPOORT_HOST: '127.0.0.1', KETENPOORT_OPS_PORT: '0', KETENPOORT_LOG_LEVEL: 'info',
     KETENPOORT_TLS_CERT: fixturePki.server.chain, KETENPOORT_TLS_KEY: fixturePki.server.key,
     KETENPOORT_TLS_CA: fixturePki.trustAnchors, KETENPOORT_TLS_CRL: fixturePki.crls, KETENPOORT_PARTIES: `${dir}/partijen.yaml`,
-    KETENPOORT_DATABASE_URL: `sqlite:${dir}/kp.db`, KETENPOORT_TOKEN_KEY: `${dir}/token.pem`, KETENPOORT_PSEUDONYM_KEY: `${dir}/pseudonym.key`,
+    KETENPOORT_DATABASE_URL: url, KETENPOORT_TOKEN_KEY: `${dir}/token.pem`, KETENPOORT_PSEUDONYM_KEY: `${dir}/pseudonym.key`,
     KETENPOORT_FILES_DIR: `${dir}/spool`, KETENPOORT_RATE_LIMIT: '0',
   };
 }

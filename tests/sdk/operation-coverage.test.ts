@@ -21,7 +21,7 @@ t.test('every operation of the contract has an SDK method of its name, and the S
 
 t.test('every operation, called through the SDK against a real gateway process, succeeds', async (t) => {
   t.setTimeout(110_000);
-  const gateway = await startGatewayProcess(t, gatewayEnvironment(t.testdir({})));
+  const gateway = await startGatewayProcess(t, await gatewayEnvironment(t, t.testdir({})));
   t.teardown(() => gateway.stop());
   const seen = recorder();
   const options = { observer: seen.observer };

@@ -135,12 +135,21 @@ export class AanleveringService {
     return this.#queue;
   }
 
-  /** At start-up: removes spooled files without an aanlevering and resumes the unfinished ones. */
+  /**
+   * At start-up: removes spooled files without an unfinished aanlevering and resumes the unfinished
+   * ones whose file is in this instance's spool. With several instances on one database, the others'
+   * unfinished files are theirs: each instance resumes what it received when it restarts.
+   */
   async resume(): Promise<number> {
     const unfinished = await this.deps.store.unfinishedAanleveringen();
     await this.deps.spool.clean(new Set(unfinished.map((a) => a.id)));
-    for (const a of unfinished) void this.process(a.id);
-    return unfinished.length;
+    let resumed = 0;
+    for (const a of unfinished) {
+      if (!await this.deps.spool.has(a.id)) continue;
+      void this.process(a.id);
+      resumed += 1;
+    }
+    return resumed;
   }
 
   /** Stops taking the next batch (the current one completes); unfinished files resume at the next start. */

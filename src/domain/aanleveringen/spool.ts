@@ -1,5 +1,5 @@
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { access, mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -49,6 +49,11 @@ export class FileSpool {
   /** The file of an aanlevering from a byte offset (resuming). */
   open(id: string, offset: number): ReadStream {
     return createReadStream(this.#file(id), { start: offset, highWaterMark: 256 * 1024 });
+  }
+
+  /** Whether this spool holds the file of aanlevering `id` (another instance's files are in its own spool). */
+  async has(id: string): Promise<boolean> {
+    return access(this.#file(id)).then(() => true, () => false);
   }
 
   async remove(id: string): Promise<void> {

@@ -7,7 +7,7 @@ import type { AanwijzingAanlevering } from '../../../src/domain/aanwijzingen/aan
 import { feedbackStatistics } from '../../../src/domain/aanwijzingen/feedback-statistics.js';
 import { runMaintenance } from '../../../src/domain/maintenance.js';
 import { FixedClock } from '../../../src/security/clock.js';
-import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { openTestStore } from '../../helpers/test-database.js';
 
 const registry = buildPartyRegistry({
   partijen: [
@@ -18,9 +18,8 @@ const registry = buildPartyRegistry({
 const regelingen = buildRegelingen({ regelingen: { ALGEMENE_BIJSTAND: { gegevens: [], verwerkingsactiviteit: 'urn:test:bijstand' } } });
 const party = (id: string) => registry.parties.find((p) => p.id === id)!;
 
-function setup(t: { teardown(fn: () => unknown): void }) {
-  const store = SqliteStore.open(':memory:');
-  t.teardown(() => store.close());
+async function setup(t: { teardown(fn: () => unknown): void; testdir(): string }) {
+  const store = await openTestStore(t, t.testdir());
   const clock = new FixedClock('2026-11-22T10:00:00Z');
   const service = new AanwijzingService({
     store, registry, regelingen, clock, pseudonymiser: new Pseudonymiser(Buffer.alloc(32, 1)),
@@ -40,7 +39,7 @@ function setup(t: { teardown(fn: () => unknown): void }) {
 const retention = { closedSignalDays: 30, processingLogDays: 365, withdrawnOptOutDays: 90 };
 
 t.test('past geldigTot an open signal expires and shows up in the feed as VERLOPEN; then its personal data is purged', async (t) => {
-  const { store, clock, service, ctx, deliver } = setup(t);
+  const { store, clock, service, ctx, deliver } = await setup(t);
   const open = await deliver('OPEN');
   const later = await deliver('LATER', { geldigTot: '2027-06-30' });
   const done = await deliver('DONE');
@@ -73,7 +72,7 @@ t.test('past geldigTot an open signal expires and shows up in the feed as VERLOP
 });
 
 t.test('feedback statistics count per regeling, reason, status and outcome, without personal data', async (t) => {
-  const { store, service, ctx, deliver } = setup(t);
+  const { store, service, ctx, deliver } = await setup(t);
   const a = await deliver('S1');
   const b = await deliver('S2');
   await deliver('S3', { aanleiding: { redenCode: 'LEEFTIJD_AOW', criteria: ['C2'], toelichting: 'y' } });
@@ -91,7 +90,7 @@ t.test('feedback statistics count per regeling, reason, status and outcome, with
 });
 
 t.test('a withdrawn opt-out loses its BSN after its retention period; an active one never does', async (t) => {
-  const { store, clock } = setup(t);
+  const { store, clock } = await setup(t);
   const row = (id: string, bsn: string) => ({ id, bsn, scope: '*', kanaal: 'BALIE', geregistreerdDoor: party('amsterdam').oin, actorOin: null, ingang: clock.now().getTime() });
   await store.importOptOuts([row('w', '999999990'), row('a', '111222333')]);
   await store.withdrawOptOut('w', party('amsterdam').oin, clock.now().getTime(), () => true, () => []);

@@ -3,10 +3,10 @@ import pino from 'pino';
 import { GatewayMetrics } from '../../../src/observability/metrics.js';
 import { loadContract } from '../../../src/server/contract.js';
 import { buildOpsServer } from '../../../src/server/ops-server.js';
-import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { openTestStore, testStoreEngine } from '../../helpers/test-database.js';
 
 t.test('health, readiness, metrics and the contract on the ops port', async (t) => {
-  const store = SqliteStore.open(':memory:');
+  const store = await openTestStore(t, t.testdir());
   const metrics = new GatewayMetrics();
   metrics.requests.inc({ operation: 'haalPartijMij', status: '200' });
   const ops = await buildOpsServer({ store, metrics, contract: loadContract(), logger: pino({ level: 'silent' }) });
@@ -17,7 +17,7 @@ t.test('health, readiness, metrics and the contract on the ops port', async (t) 
   t.same(live.json(), { status: 'UP' });
   t.equal(live.headers['api-version'], '0.1.0');
 
-  t.same((await ops.inject('/health/ready')).json(), { status: 'UP', store: 'sqlite' });
+  t.same((await ops.inject('/health/ready')).json(), { status: 'UP', store: testStoreEngine });
 
   const scrape = await ops.inject('/metrics');
   t.match(scrape.headers['content-type'], /^text\/plain/);
@@ -43,5 +43,5 @@ t.test('health, readiness, metrics and the contract on the ops port', async (t) 
   await store.close();
   const notReady = await ops.inject('/health/ready');
   t.equal(notReady.statusCode, 503, 'not ready once the store is gone');
-  t.same(notReady.json(), { status: 'DOWN', store: 'sqlite' });
+  t.same(notReady.json(), { status: 'DOWN', store: testStoreEngine });
 });

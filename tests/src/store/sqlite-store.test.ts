@@ -2,8 +2,6 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { SQLITE_MIGRATIONS } from '../../../src/store/sqlite/migrations.js';
-import { openStore } from '../../../src/store/open-store.js';
-import { ConfigurationError } from '../../../src/errors.js';
 
 t.test('migrations run once, in order, and survive a reopen', async (t) => {
   const file = `${t.testdir({})}/kp.db`;
@@ -42,18 +40,6 @@ t.test('a closed store reports unavailable', async (t) => {
   const store = SqliteStore.open(':memory:');
   await store.close();
   await t.rejects(store.ping(), { code: 'service-unavailable', status: 503 });
-});
-
-t.test('database URLs', async (t) => {
-  const dir = t.testdir({});
-  const store = openStore('sqlite:kp.db', dir);
-  t.equal(store.engine, 'sqlite');
-  await store.close();
-  for (const url of ['sqlite:', 'mysql://x', 'postgres://user:secret@db/kp']) {
-    const error = t.throws(() => openStore(url, dir)) as ConfigurationError;
-    t.equal(error.setting, 'KETENPOORT_DATABASE_URL', url);
-    t.notMatch(error.message, /secret/, 'no password in the message');
-  }
 });
 
 t.test('bulk import of an existing opt-out register skips what is active already', async (t) => {

@@ -7,7 +7,7 @@ import { AanwijzingService, type SignedDelivery } from '../../../../src/domain/a
 import type { AanwijzingAanlevering } from '../../../../src/domain/aanwijzingen/aanwijzing-checks.js';
 import { KetenpoortError } from '../../../../src/errors.js';
 import { FixedClock } from '../../../../src/security/clock.js';
-import { SqliteStore } from '../../../../src/store/sqlite/sqlite-store.js';
+import { openTestStore } from '../../../helpers/test-database.js';
 
 const registry = buildPartyRegistry({
   partijen: [
@@ -28,9 +28,8 @@ const regelingen = buildRegelingen({
 });
 const party = (id: string) => registry.parties.find((p) => p.id === id)!;
 
-function setup(t: { teardown(fn: () => unknown): void }, options: { refuseSignature?: boolean } = {}) {
-  const store = SqliteStore.open(':memory:');
-  t.teardown(() => store.close());
+async function setup(t: { teardown(fn: () => unknown): void; testdir(): string }, options: { refuseSignature?: boolean } = {}) {
+  const store = await openTestStore(t, t.testdir());
   const clock = new FixedClock('2026-11-22T10:00:00Z');
   const signed: SignedDelivery[] = [];
   const service = new AanwijzingService({
@@ -58,7 +57,7 @@ const body = (input: AanwijzingAanlevering): SignedDelivery => ({ body: Buffer.f
 
 
 t.test('routing per (gemeentecode, regeling): the tax collaboration gets kwijtschelding, the municipality bijstand', async (t) => {
-  const { service, ctx } = setup(t);
+  const { service, ctx } = await setup(t);
   const cases: Array<[string, string, string]> = [
     ['0363', 'ALGEMENE_BIJSTAND', 'amsterdam'],
     ['0363', 'KWIJTSCHELDING_GEMEENTELIJKE_BELASTINGEN', 'amsterdam'],
@@ -76,7 +75,7 @@ t.test('routing per (gemeentecode, regeling): the tax collaboration gets kwijtsc
 });
 
 t.test('idempotency: same kenmerk and content → the same aanwijzing; other content → 409', async (t) => {
-  const { service, ctx, store } = setup(t);
+  const { service, ctx, store } = await setup(t);
   const input = delivery();
   const first = await service.deliver(ctx('uwv'), input, body(input));
   const again = await service.deliver(ctx('uwv'), { ...input, aanleiding: { ...input.aanleiding } }, body(input));
@@ -94,7 +93,7 @@ t.test('idempotency: same kenmerk and content → the same aanwijzing; other con
 });
 
 t.test('every invalid item is listed, and nothing is stored or logged', async (t) => {
-  const { service, ctx, store } = setup(t);
+  const { service, ctx, store } = await setup(t);
   const input = delivery({
     burgerservicenummer: '123456789', gemeentecode: '9999', geldigTot: '2026-11-21',
     gegevens: { vermogen: { bron: 'Belastingdienst', peildatum: '2027-01-01', bedrag: 100 } },
@@ -114,13 +113,13 @@ t.test('every invalid item is listed, and nothing is stored or logged', async (t
 });
 
 t.test('a refused signature stores nothing', async (t) => {
-  const { service, ctx, store } = setup(t, { refuseSignature: true });
+  const { service, ctx, store } = await setup(t, { refuseSignature: true });
   await t.rejects(service.deliver(ctx('uwv'), delivery(), body(delivery())), { code: 'payload-signature-invalid' });
   t.same((await store.processingLog({ requester: party('uwv').oin, after: 0, limit: 10 })).records, []);
 });
 
 t.test('the feed pages by cursor without skipping or repeating, also while signals arrive', async (t) => {
-  const { service, ctx } = setup(t);
+  const { service, ctx } = await setup(t);
   const deliver = (k: string) => { const input = delivery({ kenmerk: k }); return service.deliver(ctx('uwv'), input, body(input)); };
   for (let i = 0; i < 5; i++) await deliver(`A${i}`);
   const seen: string[] = [];
@@ -141,7 +140,7 @@ t.test('the feed pages by cursor without skipping or repeating, also while signa
 });
 
 t.test('a correction replaces the earlier signal, which reappears in the feed as VERVANGEN', async (t) => {
-  const { service, ctx } = setup(t);
+  const { service, ctx } = await setup(t);
   const first = delivery({ kenmerk: 'K1' });
   const original = await service.deliver(ctx('uwv'), first, body(first));
   const start = await service.feed(ctx('amsterdam'), {});
@@ -157,7 +156,7 @@ t.test('a correction replaces the earlier signal, which reappears in the feed as
 });
 
 t.test('one aanwijzing: its receiver and sender see it, anyone else gets 404; every read is logged pseudonymously', async (t) => {
-  const { service, ctx, store } = setup(t);
+  const { service, ctx, store } = await setup(t);
   const input = delivery();
   const { aanwijzing } = await service.deliver(ctx('uwv'), input, body(input));
   t.equal((await service.get(ctx('amsterdam'), aanwijzing.id)).burgerservicenummer, '999999990');
@@ -177,7 +176,7 @@ t.test('one aanwijzing: its receiver and sender see it, anyone else gets 404; ev
 });
 
 t.test('feed filters: status, regeling, soort and time of last change', async (t) => {
-  const { service, ctx, clock } = setup(t);
+  const { service, ctx, clock } = await setup(t);
   const send = async (kenmerk: string, over: Partial<AanwijzingAanlevering>) => {
     const input = delivery({ kenmerk, ...over });
     return (await service.deliver(ctx('uwv'), input, body(input))).aanwijzing;
@@ -199,7 +198,7 @@ t.test('feed filters: status, regeling, soort and time of last change', async (t
 });
 
 t.test('if the processing record cannot be written, the operation fails and nothing is stored', async (t) => {
-  const { store, service, ctx } = setup(t);
+  const { store, service, ctx } = await setup(t);
   const input = delivery();
   const broken = { ...ctx('uwv'), traceId: null as unknown as string }; // violates NOT NULL in the processing log
   await t.rejects(service.deliver(broken, input, body(input)));
