@@ -1,0 +1,98 @@
+import type pg from 'pg';
+import type { ProcessingRecord } from '../../audit/processing-record.js';
+import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-query.js';
+import { query, type Tx } from './postgres-transaction.js';
+
+const COLUMNS = `s.nr, v.trace_id AS "traceId", v.operation_id AS "operationId", v.foreign_operation_id AS "foreignOperationId",
+  v.naam AS name, v.status, v.start_tijd AS "startTime", v.eind_tijd AS "endTime", v.verwerkingsactiviteit AS "processingActivityId",
+  s.betrokkene AS subject, v.verzoeker_oin AS requester, v.actor_oin AS actor, s.resource_id AS "resourceId"`;
+
+/**
+ * One statement writes any number of records: the operation rows get their numbers from the
+ * identity's sequence up front (so the subjects can refer to them in the same statement), the
+ * subjects follow in record order. A 10,000-BSN look-up is one round trip, not 10,000.
+ */
+const APPEND = `WITH operatie AS MATERIALIZED (
+    SELECT nextval(pg_get_serial_sequence('verwerking', 'nr')) AS nr, o.*
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::text[])
+      WITH ORDINALITY AS o (trace_id, operation_id, foreign_operation_id, naam, status, start_tijd, eind_tijd, verwerkingsactiviteit, verzoeker_oin, actor_oin, i)
+  ), vastgelegd AS (
+    INSERT INTO verwerking (nr, trace_id, operation_id, foreign_operation_id, naam, status, start_tijd, eind_tijd, verwerkingsactiviteit, verzoeker_oin, actor_oin)
+    OVERRIDING SYSTEM VALUE
+    SELECT nr, trace_id, operation_id, foreign_operation_id, naam, status, start_tijd, eind_tijd, verwerkingsactiviteit, verzoeker_oin, actor_oin FROM operatie
+  )
+  INSERT INTO verwerking_betrokkene (verwerking, verzoeker_oin, betrokkene, resource_id)
+  SELECT operatie.nr, operatie.verzoeker_oin, decode(s.betrokkene, 'hex'), s.resource_id
+  FROM unnest($11::bigint[], $12::text[], $13::text[]) WITH ORDINALITY AS s (operatie, betrokkene, resource_id, j)
+  JOIN operatie ON operatie.i = s.operatie
+  ORDER BY s.j`;
+
+/**
+ * The processing log (Logboek Dataverwerkingen) in PostgreSQL, append-only and normalised as in
+ * SQLite: one row per operation, one narrow row per data subject. PostgreSQL keeps a plain index
+ * on (pseudonym, position); no index has to be filled behind the log.
+ */
+export class PostgresProcessingLog {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Appends records; call inside the transaction of the change they describe. */
+  async append(tx: Tx, records: readonly ProcessingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const operations: unknown[][] = Array.from({ length: 10 }, () => []);
+    const subjects: unknown[][] = [[], [], []];
+    let previous: ProcessingRecord | undefined;
+    for (const r of records) {
+      // Records of one operation come together and share every field but the subject and resource.
+      if (!previous || !sameOperation(previous, r)) {
+        [r.traceId, r.operationId, r.foreignOperationId ?? null, r.name, r.status, r.startTime.getTime(), r.endTime.getTime(),
+          r.processingActivityId, r.requester, r.actor ?? null].forEach((value, column) => operations[column]!.push(value));
+        previous = r;
+      }
+      subjects[0]!.push(operations[0]!.length);
+      subjects[1]!.push(r.dataSubjectId);
+      subjects[2]!.push(r.resourceId ?? null);
+    }
+    await tx.run(APPEND, [...operations, ...subjects]);
+  }
+
+  async query(q: ProcessingLogQuery): Promise<ProcessingLogPage> {
+    const values: unknown[] = [q.requester, q.after, q.limit];
+    const where = ['s.verzoeker_oin = $1', 's.nr > $2'];
+    if (q.name !== undefined) where.push(`v.naam = $${values.push(q.name)}`);
+    if (q.dataSubjectId !== undefined) where.push(`s.betrokkene = decode($${values.push(q.dataSubjectId)}, 'hex')`);
+    const { rows } = await query<Record<string, unknown> & { nr: number; subject: Buffer }>(this.pool,
+      `SELECT ${COLUMNS} FROM verwerking_betrokkene s JOIN verwerking v ON v.nr = s.verwerking
+       WHERE ${where.join(' AND ')} ORDER BY s.nr LIMIT $3`, values);
+    return {
+      records: rows.map(({ nr, subject, startTime, endTime, foreignOperationId, actor, resourceId, ...rest }) => ({
+        position: nr,
+        record: {
+          ...(rest as unknown as ProcessingRecord),
+          dataSubjectId: subject.toString('hex'),
+          startTime: new Date(startTime as number),
+          endTime: new Date(endTime as number),
+          ...(foreignOperationId ? { foreignOperationId: foreignOperationId as string } : {}),
+          ...(actor ? { actor: actor as string } : {}),
+          ...(resourceId ? { resourceId: resourceId as string } : {}),
+        },
+      })),
+    };
+  }
+
+  /**
+   * Removes records that ended before `before` (their retention period is over); returns how many
+   * subject records went. The count is taken from the operations this statement deleted, so two
+   * instances running it together count each record once.
+   */
+  async removeBefore(tx: Tx, before: number): Promise<number> {
+    const [row] = await tx.rows<{ aantal: number }>(`WITH weg AS (DELETE FROM verwerking WHERE eind_tijd < $1 RETURNING nr)
+      SELECT count(*) AS aantal FROM verwerking_betrokkene WHERE verwerking IN (SELECT nr FROM weg)`, [before]);
+    return row?.aantal ?? 0;
+  }
+}
+
+function sameOperation(a: ProcessingRecord, b: ProcessingRecord): boolean {
+  return a.traceId === b.traceId && a.operationId === b.operationId && a.name === b.name && a.status === b.status
+    && a.processingActivityId === b.processingActivityId && a.requester === b.requester && a.actor === b.actor
+    && a.foreignOperationId === b.foreignOperationId && a.startTime.getTime() === b.startTime.getTime() && a.endTime.getTime() === b.endTime.getTime();
+}
