@@ -49,6 +49,8 @@ export const GatewayConfigSchema = Type.Object({
   database: Type.Object({
     /** `sqlite:<path>` (the embedded store), a path ending in `.db`, or `postgres://…` (shared by several instances). */
     url: Type.String({ minLength: 1 }),
+    /** PostgreSQL connections per instance (the embedded store has one). */
+    poolSize: Type.Integer({ minimum: 1, maximum: 1000 }),
   }),
   tokens: Type.Object({
     /** PKCS#8 PEM of the gateway's ES256 token-signing key; generated in development when missing. */

@@ -29,6 +29,7 @@ const SETTINGS: ReadonlyArray<{ variable: EnvironmentVariable; at: string; parse
   { variable: 'KETENPOORT_MAINTENANCE_INTERVAL', at: 'retention.maintenanceIntervalSeconds', parse: 'integer', fallback: '3600' },
   { variable: 'KETENPOORT_PSEUDONYM_KEY', at: 'audit.pseudonymKeyFile', parse: 'path', fallback: 'data/pseudonym.key' },
   { variable: 'KETENPOORT_DATABASE_URL', at: 'database.url', parse: 'string', fallback: 'sqlite:data/ketenpoort.db' },
+  { variable: 'KETENPOORT_DATABASE_POOL', at: 'database.poolSize', parse: 'integer', fallback: '10' },
   { variable: 'KETENPOORT_TOKEN_KEY', at: 'tokens.signingKeyFile', parse: 'path', fallback: 'data/token-signing.key.pem' },
   { variable: 'KETENPOORT_TOKEN_TTL', at: 'tokens.ttlSeconds', parse: 'integer', fallback: '600' },
   { variable: 'KETENPOORT_TOKEN_CACHE_SIZE', at: 'tokens.cacheSize', parse: 'integer', fallback: '10000' },

@@ -46,7 +46,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const registry = loadPartyRegistry(config.partiesFile, { production, isRegeling: (code) => regelingen.get(code) !== undefined });
   const pseudonymKey = loadPseudonymKey(config.audit.pseudonymKeyFile, { mayCreate: !production });
   const contract = loadContract();
-  const store = await openStore(config.database.url);
+  const store = await openStore(config.database.url, undefined, { poolSize: config.database.poolSize });
   const metrics = new GatewayMetrics();
   const tokens = await AccessTokens.create(loadTokenSigningKey(config.tokens.signingKeyFile, { mayCreate: !production }), {
     issuer: config.api.publicUrl,

@@ -7,6 +7,7 @@ import { Agent, request } from 'undici';
 import YAML from 'yaml';
 import { projectPath } from '../../../src/config/project-paths.js';
 import { fixturePki } from '../../helpers/fixture-pki.js';
+import { testDatabase, testStoreEngine } from '../../helpers/test-database.js';
 
 const CLI = projectPath('src', 'cli', 'ketenpoort.ts');
 
@@ -27,11 +28,13 @@ function startProcess(env: Record<string, string>) {
 
 t.test('a real gateway process: listens on both ports, serves mTLS, shuts down gracefully on SIGTERM', async (t) => {
   const dir = t.testdir({});
+  const database = await testDatabase(dir);
+  t.teardown(() => database.drop());
   const child = startProcess({
     KETENPOORT_PORT: '0', KETENPOORT_HOST: '127.0.0.1', KETENPOORT_OPS_PORT: '0',
     KETENPOORT_TLS_CERT: fixturePki.server.chain, KETENPOORT_TLS_KEY: fixturePki.server.key,
     KETENPOORT_TLS_CA: fixturePki.trustAnchors, KETENPOORT_TLS_CRL: fixturePki.crls,
-    KETENPOORT_PARTIES: writeRegistry(dir), KETENPOORT_DATABASE_URL: `sqlite:${dir}/kp.db`, KETENPOORT_TOKEN_KEY: `${dir}/token.pem`,
+    KETENPOORT_PARTIES: writeRegistry(dir), KETENPOORT_DATABASE_URL: database.url, KETENPOORT_TOKEN_KEY: `${dir}/token.pem`,
   });
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
   let listening: { api: string; ops: string } | undefined;
@@ -43,7 +46,7 @@ t.test('a real gateway process: listens on both ports, serves mTLS, shuts down g
   const ops = new URL(listening!.ops);
   const ready = await request(`${listening!.ops}/health/ready`);
   t.equal(ready.statusCode, 200);
-  t.same(await ready.body.json(), { status: 'UP', store: 'sqlite' });
+  t.same(await ready.body.json(), { status: 'UP', store: testStoreEngine });
   t.equal(ops.hostname, '127.0.0.1', 'ops port on localhost');
 
   const party = fixturePki.party('uwv');
@@ -78,6 +81,23 @@ t.test('a bad setting stops the start with a message that names it', async (t) =
   const [code] = await once(child, 'exit');
   t.equal(code, 78);
   t.match(stderr, /configuration error: KETENPOORT_PORT: must be an integer/);
+});
+
+t.test('a database that cannot be reached stops the start naming the setting, without the password', async (t) => {
+  const dir = t.testdir({});
+  const child = startProcess({
+    KETENPOORT_TLS_CERT: fixturePki.server.chain, KETENPOORT_TLS_KEY: fixturePki.server.key,
+    KETENPOORT_TLS_CA: fixturePki.trustAnchors, KETENPOORT_TLS_CRL: fixturePki.crls, KETENPOORT_PARTIES: writeRegistry(dir),
+    KETENPOORT_TOKEN_KEY: `${dir}/token.pem`, KETENPOORT_PSEUDONYM_KEY: `${dir}/pseudonym.key`,
+    // Port 1 on loopback refuses at once: no network beyond this machine.
+    KETENPOORT_DATABASE_URL: 'postgres://ketenpoort:geheim@127.0.0.1:1/ketenpoort',
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const [code] = await once(child, 'exit');
+  t.equal(code, 78);
+  t.match(stderr, /configuration error: KETENPOORT_DATABASE_URL: cannot open the PostgreSQL database postgres:\/\/ketenpoort:\*\*\*@127\.0\.0\.1:1\/ketenpoort: ECONNREFUSED/);
+  t.notMatch(stderr, /geheim/);
 });
 
 t.test('--help works on every command', async (t) => {
