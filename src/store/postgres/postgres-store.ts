@@ -54,6 +54,8 @@ export class PostgresStore implements Store {
       max: options.poolSize ?? 10,
       // A request waits at most this long for a connection when the database is gone, then gets a 503.
       connectionTimeoutMillis: 5000,
+      // TCP keep-alive notices a database host that vanished without closing the connection.
+      keepAlive: true,
       types,
     });
     // An idle connection that dies (the database restarted) is dropped by the pool; without a

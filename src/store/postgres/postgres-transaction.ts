@@ -108,7 +108,7 @@ export class Tx {
  * errors of this store are translated. A connection that failed is discarded, not returned to
  * the pool.
  */
-export async function transaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+export async function transaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     let client: pg.PoolClient;
     try {
@@ -127,7 +127,7 @@ export async function transaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>, 
     client.on('error', onError);
     try {
       const tx = new Tx(client);
-      await tx.run(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+      await tx.run('BEGIN');
       const result = await fn(tx);
       await tx.storeCounters();
       await tx.run('COMMIT');
@@ -151,12 +151,19 @@ export async function transaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>, 
   }
 }
 
-/** One statement outside a transaction (a read, or a write that is atomic by itself), with the same error translation. */
+/**
+ * One statement outside a transaction (a read, or a write that is atomic by itself), with the same
+ * error translation; a deadlock between two instances running the same bulk statement (two
+ * maintenance runs purging one set of rows) runs it again.
+ */
 export async function query<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
-  try {
-    return await pool.query<R>(text, values as unknown[]);
-  } catch (error) {
-    // pool.query runs no code of ours: an error without a SQLSTATE came from the pool or the connection.
-    throw translate(markIfConnectionFailure(error));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pool.query<R>(text, values as unknown[]);
+    } catch (error) {
+      if (attempt < ATTEMPTS && isRetryable(error)) continue;
+      // pool.query runs no code of ours: an error without a SQLSTATE came from the pool or the connection.
+      throw translate(markIfConnectionFailure(error));
+    }
   }
 }
