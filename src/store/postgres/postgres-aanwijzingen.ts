@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, NewAanwijzing, ReadRecordsFor, RecordsFor, StatisticsRow } from '../aanwijzing-rows.js';
+import { scopeCovers } from '../opt-out-rows.js';
 import type { PostgresProcessingLog } from './postgres-processing-log.js';
 import { query, transaction, type Tx } from './postgres-transaction.js';
 
@@ -29,10 +30,10 @@ export class PostgresAanwijzingen {
   constructor(private readonly pool: pg.Pool, private readonly log: PostgresProcessingLog) {}
 
   /** Stores a new aanwijzing unless its (sender, kenmerk) exists; the opt-out check runs in the same transaction. */
-  insert(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces: DecideChange | undefined, optedOut: OptedOut): Promise<InsertOutcome> {
+  insert(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces: DecideChange | undefined): Promise<InsertOutcome> {
     return transaction(this.pool, async (tx) => {
       await tx.lock('aanwijzing');
-      return this.insertInTransaction(tx, row, records, replaces, optedOut);
+      return this.insertInTransaction(tx, row, records, replaces);
     });
   }
 
@@ -40,22 +41,37 @@ export class PostgresAanwijzingen {
    * {@link insert} inside the caller's transaction (which holds the 'aanwijzing' lock). A
    * correction decides on the row it corrects and may refuse: it runs in a savepoint, so a refusal
    * leaves nothing behind. A plain insert refuses nothing after its first write and needs none.
+   * @param optedOut the opt-out check, when the caller knows the register already (a file's batch);
+   *   else it is read together with the existence check
    * @param logLater when given, the records go here (the caller appends them) instead of to the log.
    */
   async insertInTransaction(tx: Tx, row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces: DecideChange | undefined,
-    optedOut: OptedOut, logLater?: ProcessingRecord[]): Promise<InsertOutcome> {
+    optedOut?: OptedOut, logLater?: ProcessingRecord[]): Promise<InsertOutcome> {
     if (replaces && row.vervangt) return tx.savepoint(() => this.#insertRow(tx, row, records, replaces, optedOut, logLater));
     return this.#insertRow(tx, row, records, undefined, optedOut, logLater);
   }
 
   async #insertRow(tx: Tx, row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces: DecideChange | undefined,
-    optedOut: OptedOut, logLater?: ProcessingRecord[]): Promise<InsertOutcome> {
-    const [existing] = await tx.rows<AanwijzingRow>(`SELECT ${COLUMNS} FROM aanwijzing WHERE aanleveraar_oin = $1 AND kenmerk = $2`, [row.aanleveraarOin, row.kenmerk]);
+    optedOut: OptedOut | undefined, logLater?: ProcessingRecord[]): Promise<InsertOutcome> {
+    let existing: AanwijzingRow | undefined;
+    let scopes: string[] = [];
+    if (optedOut) {
+      [existing] = await tx.rows<AanwijzingRow>(`SELECT ${COLUMNS} FROM aanwijzing WHERE aanleveraar_oin = $1 AND kenmerk = $2`, [row.aanleveraarOin, row.kenmerk]);
+    } else {
+      // Both checks in one round trip (the counter is locked while it lasts). Reading the register
+      // before a correction's change instead of after is the same: nothing here writes opt-outs.
+      const [found] = await tx.rows<{ existing: AanwijzingRow | null; scopes: string[] }>(`SELECT
+        (SELECT row_to_json(a) FROM (SELECT ${COLUMNS} FROM aanwijzing WHERE aanleveraar_oin = $1 AND kenmerk = $2) a) AS existing,
+        ARRAY(SELECT scope FROM opt_out WHERE bsn = $3 AND einde IS NULL) AS scopes`, [row.aanleveraarOin, row.kenmerk, row.bsn]);
+      existing = found!.existing ?? undefined;
+      scopes = found!.scopes;
+    }
     if (existing) return { outcome: 'existing', row: existing };
     if (replaces && row.vervangt) {
       if (!(await this.#apply(tx, row.vervangt, replaces))) return { outcome: 'replaced-not-found', row: undefined };
     }
-    const suppressed = row.bsn !== null && await optedOut(tx, row.bsn, row.regeling);
+    const suppressed = row.bsn !== null
+      && (optedOut ? await optedOut(tx, row.bsn, row.regeling) : scopes.some((scope) => scopeCovers(scope, row.regeling)));
     const created: AanwijzingRow = {
       ...row,
       ...(suppressed ? { status: 'ONDERDRUKT', ontvangerOin: '', bsn: null, inhoud: null, ondertekening: null } : {}),

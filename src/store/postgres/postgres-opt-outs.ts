@@ -62,12 +62,6 @@ export class PostgresOptOuts {
     });
   }
 
-  /** Whether an active opt-out of this person covers the regeling; call inside the writing transaction. */
-  async covers(tx: Tx, bsn: string, regeling: string): Promise<boolean> {
-    const rows = await tx.rows<{ scope: string }>('SELECT scope FROM opt_out WHERE bsn = $1 AND einde IS NULL', [bsn]);
-    return rows.some((r) => scopeCovers(r.scope, regeling));
-  }
-
   /** The active scopes of many people at once (a file's batch), per BSN; call inside the writing transaction. */
   async activeScopes(tx: Tx, bsns: readonly string[]): Promise<Map<string, string[]>> {
     const rows = await tx.rows<{ bsn: string; scope: string }>(

@@ -93,7 +93,7 @@ export class PostgresStore implements Store {
   }
 
   insertAanwijzing(row: NewAanwijzing, records: RecordsFor<AanwijzingRow>, replaces?: DecideChange): Promise<InsertOutcome> {
-    return this.#aanwijzingen.insert(row, records, replaces, (tx, bsn, regeling) => this.#optOuts.covers(tx, bsn, regeling));
+    return this.#aanwijzingen.insert(row, records, replaces);
   }
 
   readAanwijzing(id: string, records: ReadRecordsFor): Promise<AanwijzingRow | undefined> {
