@@ -29,7 +29,7 @@ import { describeMachine } from './machine.js';
 import { seedRegister } from './seed-register.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 
-const { values } = parseArgs({ options: { regels: { type: 'string', default: '1000000' }, klein: { type: 'string', default: '100000' }, 'opt-outs': { type: 'string', default: '50000' }, profiel: { type: 'string' } } });
+const { values } = parseArgs({ options: { regels: { type: 'string', default: '1000000' }, klein: { type: 'string', default: '100000' }, 'opt-outs': { type: 'string', default: '50000' }, profiel: { type: 'string' }, postgres: { type: 'boolean', default: false } } });
 const LARGE = Number(values.regels);
 const SMALL = Number(values.klein);
 const OPT_OUTS = Number(values['opt-outs']);
@@ -59,8 +59,8 @@ interface FileRun {
   countsMatch: boolean;
 }
 
-const workspace = await createWorkspace(['uwv', 'amsterdam'], { extraParties: [REGIO] });
-const register = await seedRegister(workspace.databaseFile, { optOuts: OPT_OUTS, processingRecords: 0 });
+const workspace = await createWorkspace(['uwv', 'amsterdam'], { extraParties: [REGIO], postgres: values.postgres });
+const register = await seedRegister(workspace.databaseUrl, { optOuts: OPT_OUTS, processingRecords: 0 });
 const optedOut = register.sample(Math.min(OPT_OUTS, 20_000));
 process.stdout.write(`# ${OPT_OUTS} opt-outs seeded; files of ${SMALL.toLocaleString('en')} and ${LARGE.toLocaleString('en')} lines\n`);
 
@@ -71,7 +71,7 @@ const parseBaseline = await parseOnly(workspace, LARGE);
 const rssRatio = large.peakRssMb && small.peakRssMb ? large.peakRssMb / small.peakRssMb : undefined;
 const { cpus, memory, node } = describeMachine();
 const results = {
-  date: new Date().toISOString(), machine: `${cpus}, ${memory}, Node ${node}`, optOuts: OPT_OUTS, small, large,
+  date: new Date().toISOString(), machine: `${cpus}, ${memory}, Node ${node}`, store: values.postgres ? 'postgres' : 'sqlite', optOuts: OPT_OUTS, small, large,
   parseOnlyLinesPerSecond: parseBaseline,
   ratios: { linesPerSecondLargeVsSmall: large.linesPerSecond / small.linesPerSecond, peakRssLargeVsSmall: rssRatio, gatewayVsParseOnly: large.linesPerSecond / parseBaseline },
   targets: { linesPerSecond: TARGET_LINES_PER_SECOND, peakRssMb: TARGET_PEAK_RSS / 1e6, flatFactor: FLAT_FACTOR },
@@ -89,9 +89,9 @@ const rows = [
     `expected ${large.expected.geaccepteerd}/${large.expected.afgewezen}/${large.expected.onderdrukt}`, 'equal', large.countsMatch ? 'pass' : 'wrong'],
 ];
 for (const row of rows) process.stdout.write(`${row[0]!.padEnd(48)} ${row[1]!.padEnd(24)} ${row[2]!.padEnd(40)} ${row[3]!.padEnd(18)} ${row[4]}\n`);
-process.stdout.write(`machine: ${results.machine}\n`);
+process.stdout.write(`store: ${results.store}; machine: ${results.machine}\n`);
 mkdirSync(projectPath('bench', 'results'), { recursive: true });
-writeFileSync(projectPath('bench', 'results', `bestanden-${results.date.slice(0, 10)}.json`), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(projectPath('bench', 'results', `bestanden-${values.postgres ? 'postgres-' : ''}${results.date.slice(0, 10)}.json`), JSON.stringify(results, null, 2) + '\n');
 process.exit(large.countsMatch && small.countsMatch ? 0 : 1);
 
 /** Generates a file, sends it to a fresh gateway with the SDK and waits for the report. */

@@ -49,7 +49,7 @@ export async function startGatewayProcess(workspace: Workspace, options: Gateway
       KETENPOORT_HOST: '127.0.0.1', KETENPOORT_PORT: '0', KETENPOORT_OPS_PORT: '0', KETENPOORT_LOG_LEVEL: 'info',
       KETENPOORT_RATE_LIMIT: '0', KETENPOORT_MAINTENANCE_INTERVAL: '0',
       KETENPOORT_TLS_CERT: pki.serverChain, KETENPOORT_TLS_KEY: pki.serverKey, KETENPOORT_TLS_CA: pki.trustAnchors, KETENPOORT_TLS_CRL: pki.crls,
-      KETENPOORT_PARTIES: workspace.partiesFile, KETENPOORT_DATABASE_URL: `sqlite:${workspace.databaseFile}`,
+      KETENPOORT_PARTIES: workspace.partiesFile, KETENPOORT_DATABASE_URL: workspace.databaseUrl,
       KETENPOORT_TOKEN_KEY: path.join(dir, 'token.pem'), KETENPOORT_PSEUDONYM_KEY: path.join(dir, 'pseudonym.key'),
       KETENPOORT_FILES_DIR: path.join(dir, 'spool'),
     },

@@ -8,7 +8,8 @@
  * 2. an empty `GET /v1/opt-outs/wijzigingen` poll with If-None-Match (304), load from autocannon in
  *    a separate process (`load-worker.ts`): requests/s (target ≥ 5,000).
  *
- * Prints a table and writes bench/results/opt-outs-<date>.json. `-- --profiel DIR` adds a CPU profile
+ * Prints a table and writes bench/results/opt-outs-<date>.json. `-- --postgres` runs it on PostgreSQL
+ * (a throw-away cluster of its own; opt-outs-postgres-<date>.json). `-- --profiel DIR` adds a CPU profile
  * of the gateway process. The same scenarios, with a baseline, are part of `npm run bench`
  * (`run.ts`); this script keeps its own knobs (register size, number of look-ups) for working on
  * the opt-out register alone. Workspace, seeding and the gateway process are shared with it.
@@ -23,7 +24,7 @@ import { PartyClient } from './party-client.js';
 import { bulkLookupBsns, seedRegister } from './seed-register.js';
 import { BENCH_PARTIES, createWorkspace } from './workspace.js';
 
-const { values } = parseArgs({ options: { 'opt-outs': { type: 'string', default: '1000000' }, zoek: { type: 'string', default: '30' }, logboek: { type: 'string', default: '1000000' }, duur: { type: 'string', default: '10' }, profiel: { type: 'string' } } });
+const { values } = parseArgs({ options: { 'opt-outs': { type: 'string', default: '1000000' }, zoek: { type: 'string', default: '30' }, logboek: { type: 'string', default: '1000000' }, duur: { type: 'string', default: '10' }, profiel: { type: 'string' }, postgres: { type: 'boolean', default: false } } });
 const OPT_OUTS = Number(values['opt-outs']);
 const LOOKUPS = Number(values.zoek);
 const POLL_SECONDS = Number(values.duur);
@@ -33,8 +34,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? Number.NaN;
 }
 
-const workspace = await createWorkspace(['leverancier', 'amsterdam']);
-const register = await seedRegister(workspace.databaseFile, { optOuts: OPT_OUTS, processingRecords: LOG_RECORDS });
+const workspace = await createWorkspace(['leverancier', 'amsterdam'], { postgres: values.postgres });
+const register = await seedRegister(workspace.databaseUrl, { optOuts: OPT_OUTS, processingRecords: LOG_RECORDS });
 process.stdout.write(`# seeded ${OPT_OUTS} opt-outs and ${LOG_RECORDS} processing records\n`);
 const lookupBsns = bulkLookupBsns(register, 10_000, 1_000);
 
@@ -69,9 +70,10 @@ await vendor.close();
 await gateway.stop();
 
 const { cpus, memory, node } = describeMachine();
+const store = values.postgres ? 'postgres' : 'sqlite';
 const machine = `${cpus}, ${memory}, Node ${node}`;
 const results = {
-  date: new Date().toISOString(), machine, optOuts: OPT_OUTS, processingRecordsBefore: LOG_RECORDS, seedSeconds: Math.round(register.seconds * 10) / 10,
+  date: new Date().toISOString(), machine, store, optOuts: OPT_OUTS, processingRecordsBefore: LOG_RECORDS, seedSeconds: Math.round(register.seconds * 10) / 10,
   zoek: { bsns: lookupBsns.length, optedOut, requests: latencies.length, medianMs: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), targetMedianMs: 100 },
   emptyPoll: { requestsPerSecond: poll.requestsPerSecond, p50Ms: poll.latency.p50, p99Ms: poll.latency.p99, connections: 16, seconds: POLL_SECONDS, errors: poll.failures, serverCpuMsPerRequest: poll.serverCpuMsPerRequest, loadSaturated: loadSaturated(poll), target: 5000 },
 };
@@ -81,7 +83,7 @@ const rows = [
   ['empty changes poll (304)', `${Math.round(poll.requestsPerSecond)} req/s, p99 ${poll.latency.p99} ms`, '≥ 5,000 req/s', poll.requestsPerSecond >= 5000 ? 'pass' : 'short'],
 ];
 for (const row of rows) process.stdout.write(`${row[0]!.padEnd(58)} ${row[1]!.padEnd(36)} ${row[2]!.padEnd(18)} ${row[3]}\n`);
-process.stdout.write(`machine: ${machine}; seeding ${OPT_OUTS} opt-outs took ${results.seedSeconds} s; ${optedOut} of ${lookupBsns.length} found opted out; poll errors ${results.emptyPoll.errors}\n`);
+process.stdout.write(`store: ${store}; machine: ${machine}; seeding ${OPT_OUTS} opt-outs took ${results.seedSeconds} s; ${optedOut} of ${lookupBsns.length} found opted out; poll errors ${results.emptyPoll.errors}\n`);
 mkdirSync(projectPath('bench', 'results'), { recursive: true });
-writeFileSync(projectPath('bench', 'results', `opt-outs-${results.date.slice(0, 10)}.json`), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(projectPath('bench', 'results', `opt-outs-${values.postgres ? 'postgres-' : ''}${results.date.slice(0, 10)}.json`), JSON.stringify(results, null, 2) + '\n');
 process.exit(0);

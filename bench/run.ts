@@ -45,7 +45,7 @@ const workspace = await createWorkspace();
 let register: SeededRegister | undefined;
 if (selected.some((s) => s.needsRegister)) {
   log(`seeding ${formatNumber(settings.optOuts)} opt-outs and ${formatNumber(settings.processingRecords)} processing records`);
-  register = await seedRegister(workspace.databaseFile, { optOuts: settings.optOuts, processingRecords: settings.processingRecords });
+  register = await seedRegister(workspace.databaseUrl, { optOuts: settings.optOuts, processingRecords: settings.processingRecords });
   log(`seeded in ${register.seconds.toFixed(1)} s`);
 }
 

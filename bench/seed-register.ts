@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { openStore } from '../src/store/open-store.js';
 import { REGISTER_FROM, UNREGISTERED_FROM, bsnFrom, validBsns } from './bsn.js';
 import { BENCH_PARTIES } from './workspace.js';
 
@@ -13,14 +13,14 @@ export interface SeededRegister {
 }
 
 /**
- * Seeds an embedded store before the gateway opens it: `optOuts` opt-outs (every valid BSN from
+ * Seeds the store (SQLite or PostgreSQL) before the gateway opens it: `optOuts` opt-outs (every valid BSN from
  * {@link REGISTER_FROM} up) through the store's bulk import, and a processing log already holding
  * `processingRecords` records with its per-person index caught up — a register and log in use,
  * not an empty database that flatters every write.
  */
-export async function seedRegister(databaseFile: string, options: { optOuts: number; processingRecords: number }): Promise<SeededRegister> {
+export async function seedRegister(databaseUrl: string, options: { optOuts: number; processingRecords: number }): Promise<SeededRegister> {
   const started = performance.now();
-  const store = SqliteStore.open(databaseFile);
+  const store = await openStore(databaseUrl);
   const registrar = BENCH_PARTIES.amsterdam.oin;
   let seeded = 0;
   let lastN = REGISTER_FROM;
@@ -45,7 +45,8 @@ export async function seedRegister(databaseFile: string, options: { optOuts: num
     })));
   }
   // A log in use has its index caught up; left behind, the gateway would index it while being measured.
-  await store.indexProcessingLog();
+  // (PostgreSQL indexes as it writes: only the embedded store has an index to catch up.)
+  await (store as { indexProcessingLog?: () => Promise<number> }).indexProcessingLog?.();
   await store.close();
   const seconds = (performance.now() - started) / 1000;
   return {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { projectPath } from '../src/config/project-paths.js';
 import { initDevPki, type PkiLayout } from '../src/pki/test-pki.js';
+import { createPostgresCluster } from '../scripts/postgres-cluster.js';
 
 /** The demo parties a benchmark uses, as in `config/partijen.dev.yaml`. */
 export const BENCH_PARTIES = {
@@ -30,8 +31,8 @@ export interface Workspace {
   readonly pki: PkiLayout;
   /** The party registry file (`KETENPOORT_PARTIES`). */
   readonly partiesFile: string;
-  /** The embedded store (`KETENPOORT_DATABASE_URL` is `sqlite:` this). */
-  readonly databaseFile: string;
+  /** The store (`KETENPOORT_DATABASE_URL`): a SQLite file in `dir`, or a throw-away PostgreSQL cluster's database. */
+  readonly databaseUrl: string;
 }
 
 /**
@@ -40,7 +41,7 @@ export interface Workspace {
  * delegations, receivers) with the certificates swapped for the fresh ones.
  */
 export async function createWorkspace(parties: readonly BenchParty[] = ['uwv', 'amsterdam', 'leverancier'],
-  options: { extraParties?: readonly ExtraParty[] } = {}): Promise<Workspace> {
+  options: { extraParties?: readonly ExtraParty[]; postgres?: boolean } = {}): Promise<Workspace> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ketenpoort-bench-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const extra = options.extraParties ?? [];
@@ -50,7 +51,14 @@ export async function createWorkspace(parties: readonly BenchParty[] = ['uwv', '
     .map((p) => ({ ...p, certificaten: [pki.party(p.id).cert] }));
   const partiesFile = path.join(dir, 'partijen.yaml');
   writeFileSync(partiesFile, YAML.stringify(registry));
-  return { dir, pki, partiesFile, databaseFile: path.join(dir, 'kp.db') };
+  // --postgres: the same scenario on PostgreSQL (a cluster of the benchmark's own on loopback, removed at exit).
+  let databaseUrl = `sqlite:${path.join(dir, 'kp.db')}`;
+  if (options.postgres) {
+    const cluster = await createPostgresCluster();
+    process.on('exit', () => cluster.destroy());
+    databaseUrl = cluster.url;
+  }
+  return { dir, pki, partiesFile, databaseUrl };
 }
 
 /** A party's client TLS material, as a real client presents it: its chain and key, and the root it trusts. */
