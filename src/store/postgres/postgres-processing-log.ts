@@ -1,7 +1,13 @@
 import type pg from 'pg';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-query.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { query, type Tx } from './postgres-transaction.js';
+
+/** How long a reader of the log waits for transactions in flight to end before it answers with less. */
+const HORIZON_WAIT_MS = 2000;
+/** How often it looks. */
+const HORIZON_POLL_MS = 5;
 
 const COLUMNS = `s.nr, v.trace_id AS "traceId", v.operation_id AS "operationId", v.foreign_operation_id AS "foreignOperationId",
   v.naam AS name, v.status, v.start_tijd AS "startTime", v.eind_tijd AS "endTime", v.verwerkingsactiviteit AS "processingActivityId",
@@ -57,7 +63,10 @@ export class PostgresProcessingLog {
 
   async query(q: ProcessingLogQuery): Promise<ProcessingLogPage> {
     const values: unknown[] = [q.requester, q.after, q.limit];
+    const horizon = await this.#committedUpTo();
+    if (horizon !== undefined && horizon <= q.after) return { records: [] };
     const where = ['s.verzoeker_oin = $1', 's.nr > $2'];
+    if (horizon !== undefined) where.push(`s.nr <= $${values.push(horizon)}`);
     if (q.name !== undefined) where.push(`v.naam = $${values.push(q.name)}`);
     if (q.dataSubjectId !== undefined) where.push(`s.betrokkene = decode($${values.push(q.dataSubjectId)}, 'hex')`);
     const { rows } = await query<Record<string, unknown> & { nr: number; subject: Buffer }>(this.pool,
@@ -77,6 +86,32 @@ export class PostgresProcessingLog {
         },
       })),
     };
+  }
+
+  /**
+   * The highest position below which every record is final (committed or rolled back), so a reader
+   * paging by position never passes one that commits later with a lower number. Positions come
+   * from a sequence when a record is inserted, not when it commits; with several writers (and
+   * instances) a record can commit after a higher one. So: read the sequence, then wait until every
+   * transaction in flight at that moment has ended — only those can still hold lower positions.
+   * The reader waits as long as the longest write transaction (milliseconds); writers never wait.
+   * Undefined when nothing was ever logged. A transaction still open after {@link HORIZON_WAIT_MS}
+   * gives 0: the page is empty and the cursor stays, so it is late, never wrong.
+   */
+  async #committedUpTo(): Promise<number | undefined> {
+    const [seq] = (await query<{ h: number | null }>(this.pool,
+      "SELECT pg_sequence_last_value(pg_get_serial_sequence('verwerking_betrokkene', 'nr')::regclass) AS h")).rows;
+    const horizon = seq?.h ?? undefined;
+    if (horizon === undefined) return undefined;
+    const [snapshot] = (await query<{ s: string }>(this.pool, 'SELECT pg_current_snapshot()::text AS s')).rows;
+    const deadline = Date.now() + HORIZON_WAIT_MS;
+    for (;;) {
+      const [open] = (await query<{ n: number }>(this.pool,
+        "SELECT count(*) AS n FROM pg_snapshot_xip($1::pg_snapshot) AS x WHERE pg_xact_status(x) = 'in progress'", [snapshot!.s])).rows;
+      if (!open || Number(open.n) === 0) return horizon;
+      if (Date.now() > deadline) return 0; // no position is provably final: an empty page, the cursor stays
+      await sleep(HORIZON_POLL_MS);
+    }
   }
 
   /**
