@@ -93,6 +93,21 @@ export interface AanwijzingChange {
  */
 export type DecideChange = (row: AanwijzingRow) => AanwijzingChange | 'unchanged' | undefined;
 
+/** The row after a decided change, at its new feed position (both stores apply changes this way). */
+export function changedRow(row: AanwijzingRow, change: AanwijzingChange, volgnummer: number): AanwijzingRow {
+  return {
+    ...row,
+    status: change.status,
+    uitkomst: change.uitkomst === undefined ? row.uitkomst : change.uitkomst,
+    toelichting: change.toelichting === undefined ? row.toelichting : change.toelichting,
+    teruggekoppeld: change.teruggekoppeld === undefined ? row.teruggekoppeld : change.teruggekoppeld,
+    intrekkingsreden: change.intrekkingsreden === undefined ? row.intrekkingsreden : change.intrekkingsreden,
+    vervangenDoor: change.vervangenDoor === undefined ? row.vervangenDoor : change.vervangenDoor,
+    gewijzigd: change.gewijzigd,
+    volgnummer,
+  };
+}
+
 /** Counts of a sender's signals, grouped for the feedback statistics. */
 export interface StatisticsRow {
   readonly regeling: string;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, NewAanwijzing, ReadRecordsFor, RecordsFor, StatisticsRow } from '../aanwijzing-rows.js';
+import { changedRow } from '../aanwijzing-rows.js';
 import { scopeCovers } from '../opt-out-rows.js';
 import type { PostgresProcessingLog } from './postgres-processing-log.js';
 import { query, transaction, type Tx } from './postgres-transaction.js';
@@ -99,17 +100,7 @@ export class PostgresAanwijzingen {
     const change = decide(row);
     if (!change) return undefined;
     if (change === 'unchanged') return row;
-    const changed: AanwijzingRow = {
-      ...row,
-      status: change.status,
-      uitkomst: change.uitkomst === undefined ? row.uitkomst : change.uitkomst,
-      toelichting: change.toelichting === undefined ? row.toelichting : change.toelichting,
-      teruggekoppeld: change.teruggekoppeld === undefined ? row.teruggekoppeld : change.teruggekoppeld,
-      intrekkingsreden: change.intrekkingsreden === undefined ? row.intrekkingsreden : change.intrekkingsreden,
-      vervangenDoor: change.vervangenDoor === undefined ? row.vervangenDoor : change.vervangenDoor,
-      gewijzigd: change.gewijzigd,
-      volgnummer: tx.next('aanwijzing'),
-    };
+    const changed = changedRow(row, change, tx.next('aanwijzing'));
     await tx.run(`UPDATE aanwijzing SET status = $2, uitkomst = $3, toelichting = $4, teruggekoppeld = $5, intrekkingsreden = $6,
       vervangen_door = $7, gewijzigd = $8, volgnummer = $9 WHERE id = $1`, [id, changed.status, changed.uitkomst, changed.toelichting,
       changed.teruggekoppeld, changed.intrekkingsreden, changed.vervangenDoor, changed.gewijzigd, changed.volgnummer]);

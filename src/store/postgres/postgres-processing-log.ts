@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
-import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-query.js';
+import { sameOperation, toPositionedRecord, type ProcessingLogPage, type ProcessingLogQuery, type ProcessingLogRow } from '../processing-log-query.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { query, type Tx } from './postgres-transaction.js';
 
@@ -69,22 +69,11 @@ export class PostgresProcessingLog {
     if (horizon !== undefined) where.push(`s.nr <= $${values.push(horizon)}`);
     if (q.name !== undefined) where.push(`v.naam = $${values.push(q.name)}`);
     if (q.dataSubjectId !== undefined) where.push(`s.betrokkene = decode($${values.push(q.dataSubjectId)}, 'hex')`);
-    const { rows } = await query<Record<string, unknown> & { nr: number; subject: Buffer }>(this.pool,
+    const { rows } = await query<ProcessingLogRow>(this.pool,
       `SELECT ${COLUMNS} FROM verwerking_betrokkene s JOIN verwerking v ON v.nr = s.verwerking
        WHERE ${where.join(' AND ')} ORDER BY s.nr LIMIT $3`, values);
     return {
-      records: rows.map(({ nr, subject, startTime, endTime, foreignOperationId, actor, resourceId, ...rest }) => ({
-        position: nr,
-        record: {
-          ...(rest as unknown as ProcessingRecord),
-          dataSubjectId: subject.toString('hex'),
-          startTime: new Date(startTime as number),
-          endTime: new Date(endTime as number),
-          ...(foreignOperationId ? { foreignOperationId: foreignOperationId as string } : {}),
-          ...(actor ? { actor: actor as string } : {}),
-          ...(resourceId ? { resourceId: resourceId as string } : {}),
-        },
-      })),
+      records: rows.map(toPositionedRecord),
     };
   }
 
@@ -124,10 +113,4 @@ export class PostgresProcessingLog {
       SELECT count(*) AS aantal FROM verwerking_betrokkene WHERE verwerking IN (SELECT nr FROM weg)`, [before]);
     return row?.aantal ?? 0;
   }
-}
-
-function sameOperation(a: ProcessingRecord, b: ProcessingRecord): boolean {
-  return a.traceId === b.traceId && a.operationId === b.operationId && a.name === b.name && a.status === b.status
-    && a.processingActivityId === b.processingActivityId && a.requester === b.requester && a.actor === b.actor
-    && a.foreignOperationId === b.foreignOperationId && a.startTime.getTime() === b.startTime.getTime() && a.endTime.getTime() === b.endTime.getTime();
 }

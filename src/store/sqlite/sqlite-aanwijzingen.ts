@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, NewAanwijzing, ReadRecordsFor, RecordsFor, StatisticsRow } from '../aanwijzing-rows.js';
+import { changedRow } from '../aanwijzing-rows.js';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { SqliteProcessingLog } from './sqlite-processing-log.js';
 
@@ -97,17 +98,7 @@ export class SqliteAanwijzingen {
     const change = decide(row);
     if (!change) return undefined;
     if (change === 'unchanged') return row;
-    const changed: AanwijzingRow = {
-      ...row,
-      status: change.status,
-      uitkomst: change.uitkomst === undefined ? row.uitkomst : change.uitkomst,
-      toelichting: change.toelichting === undefined ? row.toelichting : change.toelichting,
-      teruggekoppeld: change.teruggekoppeld === undefined ? row.teruggekoppeld : change.teruggekoppeld,
-      intrekkingsreden: change.intrekkingsreden === undefined ? row.intrekkingsreden : change.intrekkingsreden,
-      vervangenDoor: change.vervangenDoor === undefined ? row.vervangenDoor : change.vervangenDoor,
-      gewijzigd: change.gewijzigd,
-      volgnummer: this.#next.get() as number,
-    };
+    const changed = changedRow(row, change, this.#next.get() as number);
     this.#update.run(changed);
     return changed;
   }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
-import type { ProcessingLogPage, ProcessingLogQuery } from '../processing-log-query.js';
+import { sameOperation, toPositionedRecord, type ProcessingLogPage, type ProcessingLogQuery, type ProcessingLogRow } from '../processing-log-query.js';
 
 /** Subject rows per multi-row insert (4 parameters each, far under SQLite's parameter limit). */
 const BATCH = 250;
@@ -133,20 +133,9 @@ export class SqliteProcessingLog {
       requester: query.requester, after: query.after, limit: query.limit,
       ...(query.dataSubjectId !== undefined ? { subject: Buffer.from(query.dataSubjectId, 'hex'), mark: this.#mark.get() } : {}),
       ...(query.name !== undefined ? { name: query.name } : {}),
-    }) as Array<Record<string, unknown> & { nr: number; subject: Buffer }>;
+    }) as ProcessingLogRow[];
     return {
-      records: rows.map(({ nr, subject, startTime, endTime, foreignOperationId, actor, resourceId, ...rest }) => ({
-        position: nr,
-        record: {
-          ...(rest as unknown as ProcessingRecord),
-          dataSubjectId: subject.toString('hex'),
-          startTime: new Date(startTime as number),
-          endTime: new Date(endTime as number),
-          ...(foreignOperationId ? { foreignOperationId: foreignOperationId as string } : {}),
-          ...(actor ? { actor: actor as string } : {}),
-          ...(resourceId ? { resourceId: resourceId as string } : {}),
-        },
-      })),
+      records: rows.map(toPositionedRecord),
     };
   }
 
@@ -157,10 +146,4 @@ export class SqliteProcessingLog {
     this.#removeBefore.run(before);
     return count;
   }
-}
-
-function sameOperation(a: ProcessingRecord, b: ProcessingRecord): boolean {
-  return a.traceId === b.traceId && a.operationId === b.operationId && a.name === b.name && a.status === b.status
-    && a.processingActivityId === b.processingActivityId && a.requester === b.requester && a.actor === b.actor
-    && a.foreignOperationId === b.foreignOperationId && a.startTime.getTime() === b.startTime.getTime() && a.endTime.getTime() === b.endTime.getTime();
 }
