@@ -8,6 +8,8 @@ import { query, type Tx } from './postgres-transaction.js';
 const HORIZON_WAIT_MS = 2000;
 /** How often it looks. */
 const HORIZON_POLL_MS = 5;
+/** Records per bucket of the per-person index (`nr >> 16`, migration 6). */
+const BUCKET = 65_536;
 
 const COLUMNS = `s.nr, v.trace_id AS "traceId", v.operation_id AS "operationId", v.foreign_operation_id AS "foreignOperationId",
   v.naam AS name, v.status, v.start_tijd AS "startTime", v.eind_tijd AS "endTime", v.verwerkingsactiviteit AS "processingActivityId",
@@ -68,7 +70,12 @@ export class PostgresProcessingLog {
     const where = ['s.verzoeker_oin = $1', 's.nr > $2'];
     if (horizon !== undefined) where.push(`s.nr <= $${values.push(horizon)}`);
     if (q.name !== undefined) where.push(`v.naam = $${values.push(q.name)}`);
-    if (q.dataSubjectId !== undefined) where.push(`s.betrokkene = decode($${values.push(q.dataSubjectId)}, 'hex')`);
+    if (q.dataSubjectId !== undefined) {
+      if (horizon === undefined) return { records: [] };
+      // The per-person index is keyed by bucket (migration 6): name the buckets the page can be in.
+      const buckets = Array.from({ length: Math.floor(horizon / BUCKET) - Math.floor(q.after / BUCKET) + 1 }, (_, i) => Math.floor(q.after / BUCKET) + i);
+      where.push(`s.betrokkene = decode($${values.push(q.dataSubjectId)}, 'hex')`, `(s.nr >> 16) = ANY($${values.push(buckets)}::bigint[])`);
+    }
     const { rows } = await query<ProcessingLogRow>(this.pool,
       `SELECT ${COLUMNS} FROM verwerking_betrokkene s JOIN verwerking v ON v.nr = s.verwerking
        WHERE ${where.join(' AND ')} ORDER BY s.nr LIMIT $3`, values);
@@ -109,8 +116,11 @@ export class PostgresProcessingLog {
    * instances running it together count each record once.
    */
   async removeBefore(tx: Tx, before: number): Promise<number> {
-    const [row] = await tx.rows<{ aantal: number }>(`WITH weg AS (DELETE FROM verwerking WHERE eind_tijd < $1 RETURNING nr)
-      SELECT count(*) AS aantal FROM verwerking_betrokkene WHERE verwerking IN (SELECT nr FROM weg)`, [before]);
+    // No foreign key (migration 6): the subjects of the deleted operations go in the same statement.
+    const [row] = await tx.rows<{ aantal: number }>(`WITH weg AS (DELETE FROM verwerking WHERE eind_tijd < $1 RETURNING nr),
+      betrokkenen AS (DELETE FROM verwerking_betrokkene WHERE verwerking IN (SELECT nr FROM weg) RETURNING 1)
+      SELECT count(*) AS aantal FROM betrokkenen`, [before]);
     return row?.aantal ?? 0;
   }
+
 }

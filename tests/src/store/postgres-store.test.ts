@@ -286,3 +286,19 @@ t.test('processing-log positions: a reader waits for a record in flight with a l
   await writer.query('ROLLBACK');
   t.same((await later).records.map((r) => r.record.dataSubjectId), ['5'.padStart(64, '0')]);
 });
+
+t.test('the processing log of one person is found across the buckets of the per-person index, and purged with it', { skip }, async (t) => {
+  const { stores: [store] } = await instances(t);
+  const person = '7'.repeat(64);
+  const other = (i: number) => i.toString(16).padStart(64, '0');
+  // 70,000 records: more than one bucket of 65,536; the person's first and last record are in different buckets.
+  await store!.appendProcessingRecords([record(person), ...Array.from({ length: 69_998 }, (_, i) => record(other(i + 1))), record(person)]);
+  const found = await store!.processingLog({ requester: R, after: 0, limit: 10, dataSubjectId: person });
+  t.equal(found.records.length, 2);
+  t.ok(found.records[1]!.position - found.records[0]!.position >= 65_536, 'in two buckets');
+  const rest = await store!.processingLog({ requester: R, after: found.records[0]!.position, limit: 10, dataSubjectId: person });
+  t.same(rest.records.map((r) => r.position), [found.records[1]!.position], 'from a cursor in the first bucket');
+  const result = await store!.runMaintenance({ today: '2026-01-01', now: 10_000, purgeClosedBefore: 0, purgeLogBefore: 3000, purgeWithdrawnOptOutsBefore: 0 });
+  t.equal(result.logRecordsRemoved, 70_000, 'retention removes the operation and all its subjects');
+  t.same((await store!.processingLog({ requester: R, after: 0, limit: 10, dataSubjectId: person })).records, []);
+});
