@@ -4,8 +4,8 @@ import { Agent, request } from 'undici';
 import { createPostgresCluster } from '../../scripts/postgres-cluster.js';
 import { fixturePki } from '../helpers/fixture-pki.js';
 import { gatewayEnvironment, startGatewayProcess } from '../helpers/gateway-process.js';
-import { aanlevering, sdkClientOf } from '../helpers/sdk-harness.js';
-import { postgresSkipReason } from '../helpers/test-database.js';
+import { aanlevering, recorder, sdkClientOf } from '../helpers/sdk-harness.js';
+import { postgresSkipReason, queryNumber } from '../helpers/test-database.js';
 
 // The database goes away under a running gateway process (a cluster of this test's own, stopped
 // with a fast shutdown as in a failover) and comes back: callers get 503 problem+json with
@@ -75,4 +75,47 @@ t.test('PostgreSQL stops and starts under a running gateway', { skip: postgresSk
     const again = await uwv.leverAanwijzingAan(aanlevering({ kenmerk }));
     t.equal(again.kenmerk, kenmerk, `${kenmerk}, refused during the outage, can be delivered now`);
   }
+});
+
+t.test('two instances under concurrent load while the database restarts: every signal sent is stored exactly once', { skip: postgresSkipReason }, async (t) => {
+  t.setTimeout(110_000);
+  const cluster = await createPostgresCluster({ maxConnections: 50 });
+  t.teardown(() => cluster.destroy());
+  const dir = t.testdir({});
+  const env = await gatewayEnvironment(t, dir, cluster.url);
+  const a = await startGatewayProcess(t, env);
+  const b = await startGatewayProcess(t, { ...env, KETENPOORT_FILES_DIR: `${dir}/spool-b` });
+  t.teardown(() => Promise.all([a.stop(), b.stop()]));
+  // As a sender would: retries on 503 honouring Retry-After (capped short here); a delivery is idempotent by kenmerk.
+  const retry = { retries: 40, baseDelayMs: 50, maxDelayMs: 300 };
+  const attempts = recorder();
+  const senders = [a, b].map((g) => sdkClientOf(t, g.api, 'uwv', a.tokenAudience, { retry, observer: attempts.observer }));
+  await Promise.all(senders.map((s) => s.haalPartijMij())); // tokens before the restart
+
+  const TOTAL = 240;
+  const kenmerken = Array.from({ length: TOTAL }, (_, i) => `LAST-${i}`);
+  let sent = 0;
+  let restarted: Promise<void> | undefined;
+  const worker = async (w: number) => {
+    for (let i = w; i < TOTAL; i += 8) {
+      await senders[i % 2]!.leverAanwijzingAan(aanlevering({ kenmerk: kenmerken[i]!, burgerservicenummer: '999999990' }));
+      sent += 1;
+      if (sent === TOTAL / 3 && !restarted) {
+        restarted = (async () => {
+          cluster.stop();
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          cluster.start();
+        })();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
+  await restarted;
+  t.ok(restarted, 'the database was restarted in the middle');
+  t.equal(sent, TOTAL, 'every delivery was acknowledged in the end');
+  const refused = attempts.events.filter((e) => e.operationId === 'leverAanwijzingAan' && e.status === 503).length;
+  t.ok(refused > 0, `deliveries met the restart: ${refused} attempts answered 503 and were retried`);
+  t.equal(await queryNumber(cluster.url, 'SELECT count(*) FROM aanwijzing'), TOTAL, 'stored: as many signals as were sent');
+  t.equal(await queryNumber(cluster.url, "SELECT count(DISTINCT kenmerk) FROM aanwijzing WHERE kenmerk LIKE 'LAST-%'"), TOTAL, 'each once');
+  t.equal(await queryNumber(cluster.url, 'SELECT count(DISTINCT volgnummer) FROM aanwijzing'), TOTAL, 'each at a position of its own');
 });
