@@ -1,4 +1,4 @@
-import type { InvalidParam } from '../errors.js';
+import { KetenpoortError, type InvalidParam } from '../errors.js';
 import type { AanwijzingRow, DecideChange, InsertOutcome, NewAanwijzing, RecordsFor } from './aanwijzing-rows.js';
 
 /** A delivered file (aanlevering) as the store keeps it: its identity, its trace, and its progress. */
@@ -55,7 +55,24 @@ export interface IngestLine {
  * Turns what the insert did (or the domain error it threw) into the line's outcome; the domain's
  * rules, applied inside the store's transaction.
  */
-export type ClassifyInsert = (line: IngestLine, result: InsertOutcome | { readonly outcome: 'error'; readonly error: unknown }) => LineOutcome;
+export type ClassifyInsert = (line: IngestLine, result: InsertAttempt) => LineOutcome;
+
+/** What a line's insert did, or the domain refusal it threw. */
+export type InsertAttempt = InsertOutcome | { readonly outcome: 'error'; readonly error: unknown };
+
+/**
+ * A line's insert threw: a domain refusal (e.g. correcting a closed signal) rejects that line only;
+ * anything else fails the whole batch, so it is thrown on. Both stores apply this rule.
+ */
+export function refusedInsert(error: unknown): InsertAttempt {
+  if (!(error instanceof KetenpoortError)) throw error;
+  return { outcome: 'error', error };
+}
+
+/** A line's outcome: `classify` of its insert attempt, or the rejection found before the store (no attempt). */
+export function lineOutcome(line: IngestLine, classify: ClassifyInsert, attempt: InsertAttempt | undefined): LineOutcome {
+  return attempt ? classify(line, attempt) : { kind: 'afgewezen', error: line.error ?? { code: 'invalid-input', detail: 'The line was rejected.' } };
+}
 
 /** The checkpoint a batch moves the aanlevering to. */
 export interface IngestCheckpoint {

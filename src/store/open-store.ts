@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, KetenpoortError } from '../errors.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
@@ -33,11 +33,11 @@ export function maskPassword(url: string): string {
   return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
 }
 
-/** The driver's or the socket's code (ECONNREFUSED, 28P01, 3D000 …) of a failure, looking through translations to their cause. */
+/** The driver's or the socket's code (ECONNREFUSED, 28P01, 3D000 …) of a failure, looking through our own translations (KetenpoortError) to their cause. */
 function reasonOf(error: unknown): string {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'service-unavailable') return `${code} (${maskPassword(e.message)})`;
+    if (typeof code === 'string' && !(e instanceof KetenpoortError)) return `${code} (${maskPassword(e.message)})`;
   }
   return error instanceof Error ? maskPassword(error.message) : String(error);
 }

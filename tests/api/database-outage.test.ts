@@ -3,7 +3,7 @@ import t from 'tap';
 import { Agent, request } from 'undici';
 import { createPostgresCluster } from '../../scripts/postgres-cluster.js';
 import { fixturePki } from '../helpers/fixture-pki.js';
-import { gatewayEnvironment, startGatewayProcess } from '../helpers/gateway-process.js';
+import { gatewayEnvironment, startGatewayPair, startGatewayProcess } from '../helpers/gateway-process.js';
 import { aanlevering, recorder, sdkClientOf } from '../helpers/sdk-harness.js';
 import { postgresSkipReason, queryNumber } from '../helpers/test-database.js';
 
@@ -82,10 +82,7 @@ t.test('two instances under concurrent load while the database restarts: every s
   const cluster = await createPostgresCluster({ maxConnections: 50 });
   t.teardown(() => cluster.destroy());
   const dir = t.testdir({});
-  const env = await gatewayEnvironment(t, dir, cluster.url);
-  const a = await startGatewayProcess(t, env);
-  const b = await startGatewayProcess(t, { ...env, KETENPOORT_FILES_DIR: `${dir}/spool-b` });
-  t.teardown(() => Promise.all([a.stop(), b.stop()]));
+  const [a, b] = await startGatewayPair(t, dir, cluster.url);
   // As a sender would: retries on 503 honouring Retry-After (capped short here); a delivery is idempotent by kenmerk.
   const retry = { retries: 40, baseDelayMs: 50, maxDelayMs: 300 };
   const attempts = recorder();

@@ -4,7 +4,7 @@ import { SignJWT } from 'jose';
 import t from 'tap';
 import type { KetenpoortClient } from '../../sdk/index.js';
 import { fixturePki } from '../helpers/fixture-pki.js';
-import { gatewayEnvironment, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
+import { startGatewayPair, type GatewayProcess } from '../helpers/gateway-process.js';
 import { OIN, aanlevering, sdkClientOf } from '../helpers/sdk-harness.js';
 import { createTestSchema, postgresSkipReason } from '../helpers/test-database.js';
 
@@ -24,14 +24,8 @@ interface Pair {
 async function startPair(t: { teardown(fn: () => unknown): void; testdir(): string }): Promise<Pair> {
   const dir = t.testdir();
   const database = await createTestSchema();
-  const env = await gatewayEnvironment(t, dir, database.url);
-  // A first: it creates the shared keys and migrates; B then opens what A made.
-  const a = await startGatewayProcess(t, env);
-  const b = await startGatewayProcess(t, { ...env, KETENPOORT_FILES_DIR: `${dir}/spool-b` });
-  t.teardown(async () => {
-    await Promise.all([a.stop(), b.stop()]);
-    await database.drop();
-  });
+  t.teardown(() => database.drop()); // tap runs teardowns last-registered first: after the processes stop
+  const [a, b] = await startGatewayPair(t, dir, database.url);
   return {
     a, b,
     client: (party, on, namens) => sdkClientOf(t, (on === 'a' ? a : b).api, party, a.tokenAudience, {

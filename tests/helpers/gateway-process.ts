@@ -70,3 +70,16 @@ export async function startGatewayProcess(t: { teardown(fn: () => unknown): void
   }
   throw new Error('the gateway process exited before it listened');
 }
+
+/**
+ * Two gateway processes on one database, as behind a load balancer: they share the token-signing
+ * and pseudonym keys (as a deployment must) but not their file spools. A starts first, creating
+ * the shared keys and migrating; B then opens what A made. Both are stopped in teardown.
+ */
+export async function startGatewayPair(t: { teardown(fn: () => unknown): void }, dir: string, databaseUrl: string): Promise<[GatewayProcess, GatewayProcess]> {
+  const env = await gatewayEnvironment(t, dir, databaseUrl);
+  const a = await startGatewayProcess(t, env);
+  const b = await startGatewayProcess(t, { ...env, KETENPOORT_FILES_DIR: `${dir}/spool-b` });
+  t.teardown(() => Promise.all([a.stop(), b.stop()]));
+  return [a, b];
+}

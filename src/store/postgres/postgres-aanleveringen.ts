@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import { KetenpoortError } from '../../errors.js';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
-import type { InsertOutcome } from '../aanwijzing-rows.js';
-import type { AanleveringRow, ClassifyInsert, IngestCheckpoint, IngestLine, LineErrorRow, LineOutcome, NewAanlevering } from '../aanlevering-rows.js';
+import { lineOutcome, refusedInsert, type AanleveringRow, type ClassifyInsert, type IngestCheckpoint, type IngestLine, type InsertAttempt, type LineErrorRow,
+  type LineOutcome, type NewAanlevering } from '../aanlevering-rows.js';
 import type { PostgresAanwijzingen } from './postgres-aanwijzingen.js';
 import { LineBatch } from './postgres-line-batch.js';
 import type { PostgresOptOuts } from './postgres-opt-outs.js';
@@ -58,20 +57,15 @@ export class PostgresAanleveringen {
       const batch = new LineBatch(tx, lines, this.aanwijzingen, this.optOuts);
       const outcomes: LineOutcome[] = [];
       for (const [index, line] of lines.entries()) {
-        let outcome: LineOutcome;
+        let attempt: InsertAttempt | undefined;
         if (line.insert) {
-          let result: InsertOutcome | { outcome: 'error'; error: unknown };
           try {
-            result = await batch.insert(index, line.insert, records);
+            attempt = await batch.insert(index, line.insert, records);
           } catch (error) {
-            // A domain refusal (e.g. correcting a closed signal) rejects this line only; anything else fails the batch.
-            if (!(error instanceof KetenpoortError)) throw error;
-            result = { outcome: 'error', error };
+            attempt = refusedInsert(error);
           }
-          outcome = classify(line, result);
-        } else {
-          outcome = { kind: 'afgewezen', error: line.error ?? { code: 'invalid-input', detail: 'The line was rejected.' } };
         }
+        const outcome = lineOutcome(line, classify, attempt);
         counts[outcome.kind] += 1;
         if (outcome.kind === 'afgewezen') {
           rejected.regel.push(line.regel);

@@ -67,8 +67,7 @@ export class PostgresStore implements Store {
       await migrate(pool, migrations);
     } catch (error) {
       await pool.end().catch(() => undefined);
-      // The untranslated cause: at start-up the caller reports the driver's code (ECONNREFUSED, 28P01).
-      throw error instanceof Error && error.cause !== undefined && (error as { code?: unknown }).code === 'service-unavailable' ? error.cause : error;
+      throw error; // openStore reports it as a configuration error, with the driver's code from its cause
     }
     return new PostgresStore(pool);
   }

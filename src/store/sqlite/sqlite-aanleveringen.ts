@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
-import { KetenpoortError } from '../../errors.js';
-import type { AanleveringRow, ClassifyInsert, IngestCheckpoint, IngestLine, LineErrorRow, LineOutcome, NewAanlevering } from '../aanlevering-rows.js';
+import { lineOutcome, refusedInsert, type AanleveringRow, type ClassifyInsert, type IngestCheckpoint, type IngestLine, type InsertAttempt, type LineErrorRow,
+  type LineOutcome, type NewAanlevering } from '../aanlevering-rows.js';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
-import type { InsertOutcome } from '../aanwijzing-rows.js';
 import type { SqliteAanwijzingen } from './sqlite-aanwijzingen.js';
 import type { SqliteOptOuts } from './sqlite-opt-outs.js';
 import type { SqliteProcessingLog } from './sqlite-processing-log.js';
@@ -76,21 +75,16 @@ export class SqliteAanleveringen {
       const counts = { geaccepteerd: 0, afgewezen: 0, onderdrukt: 0, alBekend: 0 };
       const records: ProcessingRecord[] = [];
       const outcomes = lines.map((line) => {
-        let outcome: LineOutcome;
+        let attempt: InsertAttempt | undefined;
         if (line.insert) {
-          let result: InsertOutcome | { outcome: 'error'; error: unknown };
           try {
-            result = this.aanwijzingen.insertInTransaction(line.insert.row, line.insert.records, line.insert.replaces,
+            attempt = this.aanwijzingen.insertInTransaction(line.insert.row, line.insert.records, line.insert.replaces,
               (bsn, regeling) => this.optOuts.covers(bsn, regeling), records);
           } catch (error) {
-            // A domain refusal (e.g. correcting a closed signal) rejects this line only; anything else fails the batch.
-            if (!(error instanceof KetenpoortError)) throw error;
-            result = { outcome: 'error', error };
+            attempt = refusedInsert(error);
           }
-          outcome = classify(line, result);
-        } else {
-          outcome = { kind: 'afgewezen', error: line.error ?? { code: 'invalid-input', detail: 'The line was rejected.' } };
         }
+        const outcome = lineOutcome(line, classify, attempt);
         counts[outcome.kind] += 1;
         if (outcome.kind === 'afgewezen') {
           this.#insertError.run(id, line.regel, outcome.error.code, outcome.error.detail,
