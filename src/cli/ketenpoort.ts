@@ -9,6 +9,7 @@ import { loadConfig } from '../config/load-config.js';
 import { readRegistryParties } from '../config/party-registry-file.js';
 import { projectPath } from '../config/project-paths.js';
 import { ConfigurationError } from '../errors.js';
+import pino from 'pino';
 import { createLogger } from '../observability/logger.js';
 import { initDevPki } from '../pki/test-pki.js';
 import { startGateway } from '../server/launcher.js';
@@ -29,7 +30,10 @@ program.command('start')
   .description('Start the gateway: the API port (mutual TLS) and the ops port. Configured by KETENPOORT_* variables (see README).')
   .action(async () => {
     const config = loadConfig(readProcessEnvironment());
-    const logger = createLogger(config.log.level);
+    // Asynchronous writes: under load the lines written while one write is in flight go out in the
+    // next one (a synchronous write per request line was ~4 % of a cheap request's CPU); at rest
+    // each line is written at once, and pino flushes what is pending when the process exits.
+    const logger = createLogger(config.log.level, pino.destination({ dest: 1, sync: false }));
     if (config.mode === 'development' && !existsSync(DEV_PKI_DIR) && config.tls.certFile.startsWith(DEV_PKI_DIR + path.sep)) {
       logger.info({ dir: DEV_PKI_DIR }, 'no development PKI yet: running "ketenpoort pki init"');
       await initDevPki({ dir: DEV_PKI_DIR, parties: readRegistryParties(config.partiesFile) });

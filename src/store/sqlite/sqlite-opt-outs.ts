@@ -15,6 +15,7 @@ const COLUMNS = `id, bsn, scope, kanaal, geregistreerd_door AS geregistreerdDoor
  */
 export class SqliteOptOuts {
   #lookupTransaction: Database.Transaction<(bsns: readonly string[], records: () => readonly ProcessingRecord[]) => Map<string, string[]>> | undefined;
+  #readMany: Database.Statement<[string]> | undefined;
   readonly #next: Database.Statement<[]>;
   readonly #insert: Database.Statement;
   readonly #byId: Database.Statement<[string]>;
@@ -97,23 +98,36 @@ export class SqliteOptOuts {
     return (this.#activeForBsn.all(bsn) as string[]).some((scope) => scopeCovers(scope, regeling));
   }
 
-  /** The active scopes per BSN, for up to 10,000 BSNs in one query; the look-up is logged per person. */
+  /**
+   * The active scopes per BSN, for up to 10,000 BSNs, read and logged per person in one write
+   * transaction (the large look-up: its records are most of its cost, and its answer is sent as
+   * soon as they are committed).
+   */
   lookup(bsns: readonly string[], records: () => readonly ProcessingRecord[]): Map<string, string[]> {
     // Statement and transaction function made once: preparing the statement on every call was ~5 %
     // of the CPU of a one-BSN look-up, and wrapping a new transaction function ~1 %.
-    this.#lookupTransaction ??= this.#makeLookup();
+    this.#lookupTransaction ??= this.db.transaction((list: readonly string[], recordsOf: () => readonly ProcessingRecord[]) => {
+      const found = this.activeScopes(list);
+      this.log.append(recordsOf());
+      return found;
+    });
     return this.#lookupTransaction.immediate(bsns, records);
   }
 
-  #makeLookup(): Database.Transaction<(bsns: readonly string[], records: () => readonly ProcessingRecord[]) => Map<string, string[]>> {
-    const select = this.db.prepare('SELECT bsn, scope FROM opt_out WHERE einde IS NULL AND bsn IN (SELECT value FROM json_each(?))');
-    return this.db.transaction((bsns: readonly string[], records: () => readonly ProcessingRecord[]) => {
-      const rows = select.all(JSON.stringify(bsns)) as Array<{ bsn: string; scope: string }>;
-      const found = new Map<string, string[]>();
-      for (const { bsn, scope } of rows) found.set(bsn, [...(found.get(bsn) ?? []), scope]);
-      this.log.append(records());
+  /** The active scopes per BSN, read only (one statement, so a consistent read); the caller logs the look-up. */
+  activeScopes(bsns: readonly string[]): Map<string, string[]> {
+    const found = new Map<string, string[]>();
+    if (bsns.length === 1) {
+      // The common case of one person: an index look-up, not json_each (~12 % of a one-BSN request).
+      const scopes = this.#activeForBsn.all(bsns[0]!) as string[];
+      if (scopes.length > 0) found.set(bsns[0]!, scopes);
       return found;
-    });
+    }
+    this.#readMany ??= this.db.prepare('SELECT bsn, scope FROM opt_out WHERE einde IS NULL AND bsn IN (SELECT value FROM json_each(?))');
+    for (const { bsn, scope } of this.#readMany.all(JSON.stringify(bsns)) as Array<{ bsn: string; scope: string }>) {
+      found.set(bsn, [...(found.get(bsn) ?? []), scope]);
+    }
+    return found;
   }
 
   /**

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import t from 'tap';
-import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { GROUP_COMMIT_MAX_BSNS, SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { SQLITE_MIGRATIONS } from '../../../src/store/sqlite/migrations.js';
 
 t.test('migrations run once, in order, and survive a reopen', async (t) => {
@@ -49,6 +49,34 @@ t.test('bulk import of an existing opt-out register skips what is active already
   t.equal(await store.importOptOuts([row('a', '999999990'), row('b', '111222333'), row('c', '999999990')]), 2);
   const found = await store.lookupOptOuts(['999999990', '111222333', '123456782'], () => []);
   t.same([...found.keys()].sort(), ['111222333', '999999990']);
+});
+
+t.test('a look-up answers the same on both write paths, and its records are committed before it answers', async (t) => {
+  const store = SqliteStore.open(':memory:');
+  t.teardown(() => store.close());
+  const row = (id: string, bsn: string, scope: string) => ({ id, bsn, scope, kanaal: 'BRIEF', geregistreerdDoor: '00000099000000000363', actorOin: null, ingang: 1 });
+  await store.importOptOuts([row('a', '999999990', '*'), row('b', '999999990', 'TOESLAGEN'), row('c', '111222333', 'WW')]);
+  const at = new Date('2026-11-23T10:00:00Z');
+  const recordsOf = (bsns: readonly string[]) => () => bsns.map((bsn, i) => ({
+    traceId: 'a'.repeat(32), operationId: `op-${bsns.length}`, name: 'opt-out.opvragen', status: 'OK' as const,
+    startTime: at, endTime: at, processingActivityId: 'urn:test', dataSubjectId: `${bsn}${i}`.padStart(64, '0'), requester: 'A',
+  }));
+  const logged = async () => (await store.processingLog({ requester: 'A', after: 0, limit: 1000 })).records.length;
+  // Up to GROUP_COMMIT_MAX_BSNS persons by group commit, more in a transaction of their own.
+  const cases: Array<[string, string[]]> = [
+    ['one person (group commit)', ['999999990']],
+    ['three persons (group commit)', ['999999990', '111222333', '123456782']],
+    [`${GROUP_COMMIT_MAX_BSNS + 1} persons (own transaction)`, ['999999990', '111222333', ...Array.from({ length: GROUP_COMMIT_MAX_BSNS - 1 }, (_, i) => String(200_000_000 + i))]],
+  ];
+  let expected = 0;
+  for (const [name, bsns] of cases) {
+    const found = await store.lookupOptOuts(bsns, recordsOf(bsns));
+    expected += bsns.length;
+    t.same(found.get('999999990')?.sort(), ['*', 'TOESLAGEN'], `${name}: both scopes of the person`);
+    t.same(found.get('111222333') ?? (bsns.length === 1 ? undefined : 'missing'), bsns.length === 1 ? undefined : ['WW'], `${name}: the second person`);
+    t.notOk(found.has('123456782'), `${name}: no opt-out, no entry`);
+    t.equal(await logged(), expected, `${name}: every person's record is in the log when the answer comes`);
+  }
 });
 
 t.test('the processing log of one person is found across the buckets of the per-person index, and purged with it', async (t) => {
