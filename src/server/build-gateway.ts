@@ -22,6 +22,7 @@ import type { PartyRegistry } from '../domain/party-registry.js';
 import type { Regelingen } from '../domain/regelingen-config.js';
 import { TooManyRequestsError } from '../errors.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { REDACTED } from '../observability/logger.js';
 import type { AccessTokens } from '../security/access-tokens.js';
 import { BearerAuthorizer } from '../security/bearer-authorization.js';
 import { ClientAssertionVerifier } from '../security/client-assertion.js';
@@ -67,7 +68,10 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   const app = Fastify({
     loggerInstance: deps.logger,
     // One access-log line per request is written in onResponse; Fastify's own two are off.
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'transactionId' }),
+    logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request (~2 % of a cheap request): the two lines a request can write (the
+    // access line below, a 5xx in the error handler) name their transaction id themselves.
+    childLoggerFactory: (logger) => logger,
     genReqId: transactionIdOf,
     requestIdHeader: false,
     bodyLimit: config.api.bodyLimitBytes,
@@ -151,13 +155,17 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       params: request.params, querystring: request.query, headers: request.headers, body: request.body,
     }, operation.bodyRequired);
   });
+  // The access line holds only the fields below, none personal or secret, so it skips pino's path
+  // redaction (~10 µs a line); the line scrubber of the logger still runs over it.
+  const accessLog = deps.logger.child({}, { redact: { paths: [], censor: REDACTED } });
   app.addHook('onResponse', async (request, reply) => {
     const operation = request.routeOptions.config.operation?.operationId ?? 'none';
     const seconds = reply.elapsedTime / 1000;
     deps.metrics.requests.inc({ operation, status: String(reply.statusCode) });
     deps.metrics.duration.observe({ operation }, seconds);
     if (reply.problemCode) deps.metrics.refusals.inc({ code: reply.problemCode });
-    request.log.info({
+    accessLog.info({
+      transactionId: request.id,
       method: request.method,
       path: request.url.split('?')[0]!.slice(0, 200),
       operation,

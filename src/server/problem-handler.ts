@@ -60,7 +60,7 @@ export function sendProblem(reply: FastifyReply, error: KetenpoortError): Fastif
 export function registerProblemHandling(app: FastifyInstance, options: { bodyLimit: number }): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toKetenpoortError(error, request, options.bodyLimit);
-    if (problem.status >= 500) request.log.error({ err: problem.cause ?? error, code: problem.code }, 'request failed');
+    if (problem.status >= 500) request.log.error({ transactionId: request.id, err: problem.cause ?? error, code: problem.code }, 'request failed');
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request) => {

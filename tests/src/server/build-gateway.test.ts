@@ -83,6 +83,8 @@ t.test('FSC transaction id and W3C traceparent', async (t) => {
   const kept = await client.call('GET', '/v1/bestaat-niet', { headers: { 'fsc-transaction-id': incoming } });
   t.equal(kept.headers['fsc-transaction-id'], incoming, 'an incoming UUID is kept');
   t.equal(kept.json.instance, `urn:uuid:${incoming}`, 'and is the problem instance');
+  const accessLine = gateway.logs.map((line) => JSON.parse(line)).find((line) => line.msg === 'request' && line.path === '/v1/bestaat-niet');
+  t.equal(accessLine?.transactionId, incoming, 'the access line names the transaction id');
   const bogus = await client.call('GET', '/v1/openapi.json', { headers: { 'fsc-transaction-id': 'drop table' } });
   t.match(bogus.headers['fsc-transaction-id'], UUID_V7, 'an invalid one is replaced');
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -99,6 +101,8 @@ t.test('5xx answers hide internals and are logged once', async (t) => {
   t.equal(response.json.type, 'urn:nld:ketenpoort:probleem:internal-error');
   t.notMatch(response.text, /secret internal detail/);
   t.equal(gateway.logs.filter((l) => l.includes('secret internal detail')).length, 1, 'logged once, with the cause');
+  const failure = gateway.logs.map((line) => JSON.parse(line)).find((line) => line.msg === 'request failed');
+  t.equal(failure?.transactionId, response.headers['fsc-transaction-id'], 'with the transaction id to quote');
 });
 
 t.test('rate limiting per OIN answers 429 problem+json with Retry-After', async (t) => {
