@@ -135,11 +135,9 @@ export class SqliteStore implements Store {
 
   async lookupOptOuts(bsns: readonly string[], records: () => readonly ProcessingRecord[]): Promise<Map<string, string[]>> {
     if (bsns.length > GROUP_COMMIT_MAX_BSNS) return this.#optOuts.lookup(bsns, records);
-    const found = this.#optOuts.activeScopes(bsns);
-    // The answer goes out only once the look-up's records are committed, together with those of
-    // the other small look-ups of this turn of the event loop.
-    await this.#logGroup.append(records());
-    return found;
+    // Read and logged in the next group transaction, with the other small look-ups of this turn of
+    // the event loop; the answer goes out only once that transaction has committed.
+    return this.#logGroup.run(() => this.#optOuts.activeScopes(bsns), () => records());
   }
 
   async importOptOuts(rows: readonly NewOptOut[]): Promise<number> {

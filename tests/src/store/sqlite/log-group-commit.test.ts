@@ -19,40 +19,56 @@ async function setUp(t: { testdir(): string; teardown(fn: () => unknown): void }
   await SqliteStore.open(file).close();
   const db = new Database(file);
   const log = new SqliteProcessingLog(db);
-  t.teardown(() => { log.stop(); db.close(); });
+  t.teardown(() => { log.stop(); if (db.open) db.close(); });
   const group = new LogGroupCommit(db, log);
   const subjects = () => db.prepare('SELECT count(*) FROM verwerking_betrokkene').pluck().get() as number;
   return { db, log, group, subjects };
 }
 
-t.test('the records of requests in one turn are committed together, and each waits for that commit', async (t) => {
+t.test('the operations of one turn run and commit together, and each waits for that commit', async (t) => {
   const { group, subjects } = await setUp(t);
-  let transactions = 0;
-  const resolved: number[] = [];
-  const waits = [1, 2, 3].map((n) => group.append([record(String(n), `op-${n}`)]).then(() => { resolved.push(n); transactions = subjects(); }));
-  t.equal(subjects(), 0, 'nothing is written before the turn ends');
-  t.same(resolved, [], 'and nobody goes on before the commit');
+  let committedWhenFirstWentOn = -1;
+  const resolved: string[] = [];
+  const reads: number[] = [];
+  const waits = [1, 2, 3].map((n) => group.run(() => { reads.push(n); return `answer ${n}`; }, (value) => [record(String(n), value)])
+    .then((value) => { resolved.push(value); if (committedWhenFirstWentOn < 0) committedWhenFirstWentOn = subjects(); }));
+  t.same(reads, [], 'nothing is read before the turn ends');
+  t.equal(subjects(), 0, 'nor written');
   await Promise.all(waits);
-  t.same(resolved, [1, 2, 3]);
-  t.equal(transactions, 3, 'when the first request goes on, all three records are committed');
-  await group.append([]);
-  t.equal(subjects(), 3, 'nothing to append is no write');
+  t.same(reads, [1, 2, 3], 'the reads run in order of arrival');
+  t.same(resolved, ['answer 1', 'answer 2', 'answer 3'], 'each gets its own result');
+  t.equal(committedWhenFirstWentOn, 3, 'when the first request goes on, all three records are committed');
+  t.equal(await group.run(() => 'nothing', () => []), 'nothing', 'an operation with no records resolves too');
+  t.equal(subjects(), 3);
+});
+
+t.test('a failed read fails its own request only', async (t) => {
+  const { group, subjects } = await setUp(t);
+  const outcomes = await Promise.allSettled([
+    group.run(() => 1, () => [record('1', 'a')]),
+    group.run(() => { throw new Error('read failed'); }, () => [record('2', 'b')]),
+    group.run(() => 3, () => [record('3', 'c')]),
+  ]);
+  t.same(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+  t.equal(subjects(), 2, 'the failed one logged nothing, the others are committed');
 });
 
 t.test('a failed commit fails every request of its batch and writes none of them', async (t) => {
   const { db, group, subjects } = await setUp(t);
   db.prepare("CREATE TEMP TRIGGER refuse BEFORE INSERT ON verwerking_betrokkene WHEN (SELECT count(*) FROM verwerking_betrokkene) >= 1 BEGIN SELECT RAISE(ABORT, 'disk full'); END").run();
-  const outcomes = await Promise.allSettled([group.append([record('1', 'a')]), group.append([record('2', 'b')])]);
+  const outcomes = await Promise.allSettled([group.run(() => 1, () => [record('1', 'a')]), group.run(() => 2, () => [record('2', 'b')])]);
   t.same(outcomes.map((o) => o.status), ['rejected', 'rejected'], 'both requests fail');
   t.equal(subjects(), 0, 'and neither record is kept');
-  await group.append([record('3', 'c')]);
+  await group.run(() => 3, () => [record('3', 'c')]);
   t.equal(subjects(), 1, 'the next batch is written');
 });
 
-t.test('flush commits what is pending at once (the store closing)', async (t) => {
-  const { group, subjects } = await setUp(t);
-  const waiting = group.append([record('9')]);
+t.test('flush commits what is pending at once (the store closing); after the close a request is refused as unavailable', async (t) => {
+  const { db, group, subjects } = await setUp(t);
+  const waiting = group.run(() => 9, () => [record('9')]);
   group.flush();
   t.equal(subjects(), 1);
-  await waiting;
+  t.equal(await waiting, 9);
+  db.close();
+  await t.rejects(group.run(() => 1, () => [record('1')]), { code: 'service-unavailable', status: 503 });
 });
