@@ -33,13 +33,14 @@ import type { Store } from '../store/store.js';
 import { accessControlHook } from './access-control.js';
 import { adrHeaders } from './adr-headers.js';
 import { clientErrorHandler } from './client-error.js';
-import { API_PREFIX, loadContract, type Contract } from './contract.js';
+import { API_PREFIX, loadContract, type Contract, type JsonSchema } from './contract.js';
 import { registerMethodNotAllowed } from './contract-routes.js';
 import { registerProblemHandling } from './problem-handler.js';
 import { RequestValidator } from './request-validation.js';
 import './request-context.js';
 import { traceFrom, transactionIdOf } from './tracing.js';
 import { tlsServerOptions, type TlsMaterial } from './tls-options.js';
+import { WorkerLineChecker } from './worker-line-checker.js';
 
 /** Everything the gateway needs from outside; the launcher builds these, tests pass their own. */
 export interface GatewayDeps {
@@ -108,7 +109,9 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       clock: deps.clock,
       aanwijzingen,
       signatures: fileSignatureCheck(deps.clock),
-      validate: (value) => validator.bodyProblems('leverAanwijzingAan', value),
+      lineChecker: new WorkerLineChecker({
+        parties: deps.registry.parties, regelingen: deps.regelingen, bodySchema: contract.operations.get('leverAanwijzingAan')!.request.body as JsonSchema,
+      }),
       spool: new FileSpool(config.files.spoolDir),
       maxBytes: config.files.maxBytes,
       onError: (error, aanlevering) => deps.logger.error({ err: error, aanlevering }, 'processing a delivered file failed; it resumes at the next start'),

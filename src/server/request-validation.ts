@@ -27,6 +27,16 @@ function newAjv(coerceTypes: boolean): Ajv2020 {
 }
 
 /**
+ * A validator of one body schema, as the contract's operations validate theirs (every problem
+ * listed, no coercion); for bodies that do not arrive as a request, such as the lines of a file.
+ * @returns every problem of a value; empty when it is valid
+ */
+export function bodyValidator(schema: JsonSchema): (body: unknown) => InvalidParam[] {
+  const validate = newAjv(false).compile(schema);
+  return (body) => (validate(body) ? [] : (validate.errors ?? []).map((e) => toInvalidParam('body', e)));
+}
+
+/**
  * Validates requests against the contract: every part (path, query, headers, body) of an
  * operation is checked and all errors are reported together, which Fastify's built-in validation
  * (first failing part only) does not do. Validators are compiled once, at start-up.
@@ -45,13 +55,6 @@ export class RequestValidator {
       }
       this.#validators.set(op.operationId, compiled);
     }
-  }
-
-  /** Every problem of `body` against the operation's body schema; empty when valid. */
-  bodyProblems(operationId: string, body: unknown): InvalidParam[] {
-    const validate = this.#validators.get(operationId)?.body;
-    if (!validate) throw new Error(`operation ${operationId} has no body schema`);
-    return validate(body) ? [] : (validate.errors ?? []).map((e) => toInvalidParam('body', e));
   }
 
   /**

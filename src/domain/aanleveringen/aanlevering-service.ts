@@ -1,18 +1,17 @@
-import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { components } from '../../../openapi/ketenpoort.js';
 import type { OperationContext } from '../../audit/operation-context.js';
-import { InvalidInputError, KetenpoortError, NotFoundError, PayloadTooLargeError, type InvalidParam } from '../../errors.js';
+import { InvalidInputError, KetenpoortError, NotFoundError, PayloadTooLargeError } from '../../errors.js';
 import type { Clock } from '../../security/clock.js';
 import { BodyDigest } from '../../security/payload-digest.js';
-import type { AanleveringRow, ClassifyInsert, IngestLine, LineError } from '../../store/aanlevering-rows.js';
+import type { AanleveringRow, ClassifyInsert, IngestLine } from '../../store/aanlevering-rows.js';
 import type { Store } from '../../store/store.js';
 import type { AanwijzingService } from '../aanwijzingen/aanwijzing-service.js';
-import type { AanwijzingAanlevering } from '../aanwijzingen/aanwijzing-checks.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { PartyRegistry } from '../party-registry.js';
-import { csvRecordToAanlevering, parseCsvHeader, splitCsvLine, type CsvHeader } from './csv-record.js';
-import { fileLines, type FileLine } from './file-lines.js';
+import { parseCsvHeader, type CsvHeader } from './csv-record.js';
+import { lineErrorOf, MAX_LINE_BYTES, type LineCheckJob, type LineChecker } from './file-line-checks.js';
+import { fileLines } from './file-lines.js';
 import { FileShape } from './file-shape.js';
 import type { FileSpool } from './spool.js';
 
@@ -23,10 +22,6 @@ type FoutenPagina = components['schemas']['AanleveringFoutenPagina'];
 export const FILE_FORMATS = { 'application/x-ndjson': 'NDJSON', 'text/csv': 'CSV' } as const;
 export type FileMediaType = keyof typeof FILE_FORMATS;
 
-/** Lines per transaction: the unit of progress (and of what a crash can make the gateway redo). */
-const BATCH_LINES = 500;
-/** Longest line accepted; a longer one is rejected on its own (and never held in memory). */
-export const MAX_LINE_BYTES = 64 * 1024;
 
 /** The port for signed files: the signature is checked before the body streams, the digest after. */
 export interface FileSignatureCheck {
@@ -44,9 +39,6 @@ export interface Upload {
   readonly bestandsnaam?: string;
 }
 
-/** Schema validation of one delivery body (the contract's `AanwijzingAanlevering`). */
-export type ValidateDelivery = (value: unknown) => InvalidParam[];
-
 /**
  * Files of aanwijzingen: received streaming (spooled to disk, digest computed on the way, signature
  * checked), then processed line by line in the background through the single-delivery path, with
@@ -63,7 +55,7 @@ export class AanleveringService {
     clock: Clock;
     aanwijzingen: AanwijzingService;
     signatures: FileSignatureCheck;
-    validate: ValidateDelivery;
+    lineChecker: LineChecker;
     spool: FileSpool;
     maxBytes: number;
     /** Reports a failure of background processing (it is retried at the next start). */
@@ -169,54 +161,27 @@ export class AanleveringService {
     const row = await store.readAanlevering(id);
     if (!row || row.status === 'VERWERKT' || this.#stopped) return;
     const ctx = this.#contextOf(row);
-    const header = row.formaat === 'CSV' ? await this.#csvHeader(id) : undefined;
-    let batch: IngestLine[] = [];
-    let last: FileLine | undefined;
-    for await (const line of fileLines(spool.open(id, row.positie), { offset: row.positie, firstLine: row.regel + 1, maxLineBytes: MAX_LINE_BYTES })) {
-      last = line;
-      if (header && line.regel === 1) continue; // the header: counted in the checkpoint, not a signal
-      if (line.bytes && isBlank(line.bytes)) continue;
-      batch.push(this.#toIngestLine(ctx, row.id, header, line, clock.now()));
-      if (batch.length === BATCH_LINES) {
-        if (this.#stopped) return;
-        await store.ingestAanleveringBatch(id, batch, this.#classify, { positie: line.end, regel: line.regel, finished: false, now: clock.now().getTime() });
-        batch = [];
+    const job: LineCheckJob = {
+      file: spool.pathOf(id), aanlevering: row.id, aanleveraarOin: row.aanleveraarOin, formaat: row.formaat, offset: row.positie, firstLine: row.regel + 1,
+      ...(row.formaat === 'CSV' ? { header: await this.#csvHeader(id) } : {}),
+    };
+    // The lines are checked (parsed, validated, routed) ahead, in a worker thread, while this
+    // thread stores the batch before: the two halves of a line's cost overlap.
+    for await (const batch of this.deps.lineChecker.batches(job, () => clock.now().getTime())) {
+      const now = clock.now();
+      const checkpoint = { positie: batch.positie, regel: batch.regel, finished: batch.last, now: now.getTime() };
+      if (batch.lines.length === 0) {
+        if (batch.last) await store.finishAanlevering(id, checkpoint);
+        continue;
       }
+      if (this.#stopped) return;
+      const lines = batch.lines.map((line): IngestLine => (line.row ? { regel: line.regel, insert: this.deps.aanwijzingen.rulesFor(ctx, line.row, now) } : line));
+      await store.ingestAanleveringBatch(id, lines, this.#classify, checkpoint);
+      // The next batch is usually ready at once: let waiting requests in first, so a large file
+      // never holds the event loop for longer than one batch.
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    const end = { positie: last?.end ?? row.positie, regel: last?.regel ?? row.regel, finished: true, now: clock.now().getTime() };
-    if (batch.length > 0) await store.ingestAanleveringBatch(id, batch, this.#classify, end);
-    else await store.finishAanlevering(id, end);
     await spool.remove(id);
-  }
-
-  /** One line, parsed and checked exactly as a single delivery would be; or why it is rejected. */
-  #toIngestLine(ctx: OperationContext, aanlevering: string, header: CsvHeader | undefined, line: FileLine, now: Date): IngestLine {
-    const reject = (error: LineError): IngestLine => ({ regel: line.regel, error });
-    if (!line.bytes) return reject({ code: 'line-too-long', detail: `The line is longer than ${MAX_LINE_BYTES} bytes.` });
-    let body: unknown;
-    if (header) {
-      const fields = splitCsvLine(line.bytes.toString('utf8'));
-      body = fields && csvRecordToAanlevering(header, fields);
-      if (!body) return reject({ code: 'csv-line-invalid', detail: `The line is not a CSV record with the ${header.columns.length} columns of the header.` });
-    } else {
-      try {
-        body = JSON.parse(line.bytes.toString('utf8'));
-      } catch {
-        return reject({ code: 'line-not-json', detail: 'The line is not a JSON object.' });
-      }
-    }
-    const problems = this.deps.validate(body);
-    if (problems.length > 0) return reject({ code: 'invalid-input', detail: `The line has ${problems.length} invalid item(s); see invalidParams.`, invalidParams: problems });
-    // Only the line's own evidence: the file's signature is stored once, with the aanlevering.
-    const ondertekening = JSON.stringify({
-      bestand: { aanlevering, regel: line.regel, regelDigest: `SHA-256=${createHash('sha256').update(line.bytes).digest('base64')}` },
-    });
-    try {
-      return { regel: line.regel, insert: this.deps.aanwijzingen.prepare(ctx, body as AanwijzingAanlevering, ondertekening, now) };
-    } catch (error) {
-      if (error instanceof KetenpoortError) return reject(lineErrorOf(error));
-      throw error;
-    }
   }
 
   readonly #classify: ClassifyInsert = (line, result) => {
@@ -259,16 +224,6 @@ function checkShape(formaat: 'NDJSON' | 'CSV', shape: FileShape): void {
   if (!shape.hasContentAfterFirstLine) {
     throw new InvalidInputError('The file has a header and no lines.', [{ in: 'body', name: '', code: 'empty-file', reason: 'only a header' }], 'empty-file');
   }
-}
-
-function lineErrorOf(error: KetenpoortError): LineError {
-  const invalidParams = error instanceof InvalidInputError ? error.invalidParams : undefined;
-  return { code: error.code, detail: error.message, ...(invalidParams ? { invalidParams } : {}) };
-}
-
-function isBlank(bytes: Buffer): boolean {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
-  return true;
 }
 
 function toView(row: AanleveringRow): Aanlevering {

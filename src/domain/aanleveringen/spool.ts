@@ -51,6 +51,11 @@ export class FileSpool {
     return createReadStream(this.#file(id), { start: offset, highWaterMark: 256 * 1024 });
   }
 
+  /** The path of an aanlevering's file (for a reader in another thread). */
+  pathOf(id: string): string {
+    return this.#file(id);
+  }
+
   /** Whether this spool holds the file of aanlevering `id` (another instance's files are in its own spool). */
   async has(id: string): Promise<boolean> {
     return access(this.#file(id)).then(() => true, () => false);

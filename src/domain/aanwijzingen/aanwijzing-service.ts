@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { v7 as uuidv7 } from 'uuid';
 import { processingRecordFor, type OperationContext } from '../../audit/operation-context.js';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { Pseudonymiser } from '../../audit/pseudonymiser.js';
@@ -10,7 +7,8 @@ import type { AanwijzingRow, DecideChange, InsertOutcome, NewAanwijzing, Records
 import type { Store } from '../../store/store.js';
 import type { PartyRegistry } from '../party-registry.js';
 import type { Regelingen } from '../regelingen-config.js';
-import { checkAanlevering, type AanwijzingAanlevering } from './aanwijzing-checks.js';
+import type { AanwijzingAanlevering } from './aanwijzing-checks.js';
+import { routeAanwijzing } from './aanwijzing-routing.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { toAanwijzing, type Aanwijzing } from './aanwijzing-view.js';
 import { CLOSED_STATES, decideFeedback, decideWithdrawal, type TerugkoppelingInvoer } from './lifecycle.js';
@@ -44,9 +42,6 @@ export interface FeedRequest {
   gewijzigdVanaf?: string;
   gewijzigdTot?: string;
 }
-
-// RFC 8785 JSON canonicalisation; CommonJS, loaded the same way under tsx, tsc and Node.
-const canonicalize = createRequire(import.meta.url)('canonicalize') as (input: unknown) => string | undefined;
 
 const OPERATIONS = {
   deliver: 'aanwijzing.aanleveren',
@@ -100,45 +95,23 @@ export class AanwijzingService {
    * @throws InvalidInputError for content the checks refuse, or when nobody receives this signal
    */
   prepare(ctx: OperationContext, input: AanwijzingAanlevering, ondertekening: string, now: Date): PreparedDelivery {
-    checkAanlevering(input, this.deps.regelingen, now.toISOString().slice(0, 10));
-    const receiver = this.deps.registry.receiverFor(input.gemeentecode, input.regeling);
-    if (!receiver) {
-      throw new InvalidInputError(`No receiver is registered for ${input.regeling} in gemeente ${input.gemeentecode}; nothing was stored.`, [
-        { in: 'body', name: 'gemeentecode', code: 'no-receiver', reason: `nobody receives ${input.regeling} for ${input.gemeentecode}` },
-      ], 'no-receiver');
-    }
-    const inhoud = canonicalize(input)!;
-    const row: NewAanwijzing = {
-      id: uuidv7(),
-      aanleveraarOin: ctx.requester.oin,
-      kenmerk: input.kenmerk,
-      inhoudHash: createHash('sha256').update(inhoud).digest('hex'),
-      ontvangerOin: receiver.oin,
-      soort: input.soort,
-      regeling: input.regeling,
-      gemeentecode: input.gemeentecode,
-      redenCode: input.aanleiding.redenCode,
-      bsn: input.burgerservicenummer,
-      inhoud,
-      ondertekening,
-      geldigTot: input.geldigTot,
-      status: 'AANGEBODEN',
-      uitkomst: null,
-      toelichting: null,
-      teruggekoppeld: null,
-      intrekkingsreden: null,
-      vervangt: input.vervangt ?? null,
-      vervangenDoor: null,
-      aangeboden: now.getTime(),
-      gewijzigd: now.getTime(),
-    };
-    const replaces: DecideChange | undefined = input.vervangt === undefined ? undefined : (old) => {
+    const row = routeAanwijzing(input, { registry: this.deps.registry, regelingen: this.deps.regelingen, aanleveraarOin: ctx.requester.oin, ondertekening, now });
+    return this.rulesFor(ctx, row, now);
+  }
+
+  /**
+   * The correction rule and processing records of a routed row (see {@link routeAanwijzing}): the
+   * part of {@link prepare} that acts for the sender, so a row routed in a worker thread gets it too.
+   */
+  rulesFor(ctx: OperationContext, row: NewAanwijzing, now: Date): PreparedDelivery {
+    const replaces: DecideChange | undefined = row.vervangt === null ? undefined : (old) => {
       if (old.aanleveraarOin !== ctx.requester.oin) return undefined;
       if (CLOSED_STATES.has(old.status)) throw new ConflictError('aanwijzing-closed', `Aanwijzing ${old.id} is ${old.status} and can no longer be corrected.`);
       return { status: 'VERVANGEN', vervangenDoor: row.id, gewijzigd: now.getTime() };
     };
     // The record names the person from the input: a suppressed signal keeps no BSN, but receiving it was processing.
-    const records: RecordsFor<AanwijzingRow> = (created) => [this.#record(ctx, OPERATIONS.deliver, created, input.burgerservicenummer)];
+    const bsn = row.bsn!;
+    const records: RecordsFor<AanwijzingRow> = (created) => [this.#record(ctx, OPERATIONS.deliver, created, bsn)];
     return { row, records, ...(replaces ? { replaces } : {}) };
   }
 

@@ -1,0 +1,48 @@
+/**
+ * Worker thread entry: checks the lines of one spooled file (see `WorkerLineChecker`). It gets
+ * what the checks need as plain data, reads the file itself from the checkpoint, and answers each
+ * credit (the time to check with) from the main thread with one batch of checked lines: it never
+ * runs more batches ahead than it was given credits for, so memory stays bounded.
+ */
+import { createReadStream } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { checkedBatches, type LineCheckJob } from '../domain/aanleveringen/file-line-checks.js';
+import { PartyRegistry, type Party } from '../domain/party-registry.js';
+import { Regelingen, type RegelingSettings } from '../domain/regelingen-config.js';
+import type { JsonSchema } from './contract.js';
+import { bodyValidator } from './request-validation.js';
+
+/** What the worker is started with. */
+export interface FileLineWorkerData {
+  readonly parties: readonly Party[];
+  readonly regelingen: ReadonlyArray<[string, RegelingSettings]>;
+  readonly bodySchema: JsonSchema;
+  readonly job: LineCheckJob;
+}
+
+const port = parentPort!;
+const { parties, regelingen, bodySchema, job } = workerData as FileLineWorkerData;
+const deps = { registry: new PartyRegistry(parties), regelingen: new Regelingen(new Map(regelingen)), validate: bodyValidator(bodySchema) };
+
+const credits: number[] = [];
+let wake: (() => void) | undefined;
+port.on('message', (now: number) => {
+  credits.push(now);
+  wake?.();
+});
+const credit = async (): Promise<number> => {
+  while (credits.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
+  wake = undefined;
+  return credits.shift()!;
+};
+
+let now = await credit();
+const batches = checkedBatches(createReadStream(job.file, { start: job.offset, highWaterMark: 256 * 1024 }), job, deps, () => now);
+for (;;) {
+  const { value: batch, done } = await batches.next();
+  if (done) break;
+  port.postMessage(batch);
+  if (batch.last) break;
+  now = await credit();
+}
+port.close();
