@@ -8,12 +8,18 @@ import type { FileLineWorkerData } from './file-line-worker.js';
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_ENTRY = new URL(`./file-line-worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
 
+/**
+ * The worker holds a few batches (a few MB); without limits V8 would let its heap grow with the
+ * garbage of a million parsed lines, and the gateway's peak RSS with it.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
+
 /** Starts the worker: the built entry as it is; from source (tests, `tsx`), with tsx registered in the worker first. */
 function startWorker(workerData: FileLineWorkerData): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_ENTRY, { workerData });
+  if (!FROM_SOURCE) return new Worker(WORKER_ENTRY, { workerData, resourceLimits: WORKER_LIMITS });
   // A worker does not get the `--import tsx` hooks of a process started with it (Node 20).
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_ENTRY.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits: WORKER_LIMITS });
 }
 
 /** Batches checked ahead of the one being stored: enough to keep both threads busy, and memory bounded. */
