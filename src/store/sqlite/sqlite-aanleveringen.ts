@@ -74,7 +74,7 @@ export class SqliteAanleveringen {
       if (!current || current.positie >= checkpoint.positie) return undefined;
       const counts = { geaccepteerd: 0, afgewezen: 0, onderdrukt: 0, alBekend: 0 };
       const records: ProcessingRecord[] = [];
-      const outcomes = lines.map((line) => {
+      const outcomes = this.aanwijzingen.withPositionsInMemory(() => lines.map((line) => {
         let attempt: InsertAttempt | undefined;
         if (line.insert) {
           try {
@@ -91,7 +91,7 @@ export class SqliteAanleveringen {
             outcome.error.invalidParams ? JSON.stringify(outcome.error.invalidParams) : null);
         }
         return outcome;
-      });
+      }));
       // The lines of a file are one processing operation that ends when this batch commits.
       const end = new Date(checkpoint.now);
       this.log.append(records.map((r) => ({ ...r, endTime: end })).sort((a, b) => (a.processingActivityId < b.processingActivityId ? -1 : a.processingActivityId > b.processingActivityId ? 1 : 0)));

@@ -24,16 +24,19 @@ export class SqliteAanwijzingen {
   readonly #feedStatements = new Map<string, Database.Statement>();
   readonly #erase: Database.Statement<[string]>;
   #list: Database.Statement | undefined;
+  readonly #setCounter: Database.Statement<[number]>;
+  /** The last position handed out inside {@link withPositionsInMemory}; undefined outside it. */
+  #batchPosition: number | undefined;
 
   constructor(private readonly db: Database.Database, private readonly log: SqliteProcessingLog) {
     this.#next = db.prepare("UPDATE teller SET waarde = waarde + 1 WHERE naam = 'aanwijzing' RETURNING waarde").pluck();
     this.#current = db.prepare("SELECT waarde FROM teller WHERE naam = 'aanwijzing'").pluck();
+    this.#setCounter = db.prepare("UPDATE teller SET waarde = ? WHERE naam = 'aanwijzing'");
+    // Positional parameters: binding 23 named ones from an object cost ~2 µs a row (a monthly file inserts a million).
     this.#insert = db.prepare(`INSERT INTO aanwijzing (id, aanleveraar_oin, kenmerk, inhoud_hash, ontvanger_oin, soort, regeling,
       gemeentecode, reden_code, bsn, inhoud, ondertekening, geldig_tot, status, uitkomst, toelichting, teruggekoppeld, intrekkingsreden, vervangt, vervangen_door,
       aangeboden, gewijzigd, volgnummer)
-      VALUES (@id, @aanleveraarOin, @kenmerk, @inhoudHash, @ontvangerOin, @soort, @regeling, @gemeentecode, @redenCode, @bsn, @inhoud,
-      @ondertekening, @geldigTot, @status, @uitkomst, @toelichting, @teruggekoppeld, @intrekkingsreden, @vervangt, @vervangenDoor, @aangeboden,
-      @gewijzigd, @volgnummer)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#update = db.prepare(`UPDATE aanwijzing SET status = @status, uitkomst = @uitkomst, toelichting = @toelichting,
       teruggekoppeld = @teruggekoppeld, intrekkingsreden = @intrekkingsreden, vervangen_door = @vervangenDoor, gewijzigd = @gewijzigd, volgnummer = @volgnummer
       WHERE id = @id`);
@@ -75,12 +78,41 @@ export class SqliteAanwijzingen {
     const created: AanwijzingRow = {
       ...row,
       ...(suppressed ? { status: 'ONDERDRUKT', ontvangerOin: '', bsn: null, inhoud: null, ondertekening: null } : {}),
-      volgnummer: this.#next.get() as number,
+      volgnummer: this.#take(),
     };
-    this.#insert.run(created);
+    const r = created;
+    this.#insert.run(r.id, r.aanleveraarOin, r.kenmerk, r.inhoudHash, r.ontvangerOin, r.soort, r.regeling, r.gemeentecode, r.redenCode, r.bsn, r.inhoud,
+      r.ondertekening, r.geldigTot, r.status, r.uitkomst, r.toelichting, r.teruggekoppeld, r.intrekkingsreden, r.vervangt, r.vervangenDoor, r.aangeboden,
+      r.gewijzigd, r.volgnummer);
     if (logLater) logLater.push(...records(created));
     else this.log.append(records(created));
     return { outcome: 'created', row: created };
+  }
+
+  /**
+   * Runs `fn` (inside the caller's write transaction) with feed positions counted in memory and
+   * stored once at the end, instead of an UPDATE of the counter per row (~4 % of a file line). The
+   * transaction holds the write lock, so nobody else takes a position meanwhile; a position taken
+   * by a correction that is then refused (its savepoint rolled back) stays unused, a gap a reader
+   * paging by position does not notice.
+   */
+  withPositionsInMemory<T>(fn: () => T): T {
+    if (!this.db.inTransaction) throw new Error('withPositionsInMemory needs an open transaction');
+    const start = this.#current.get() as number;
+    this.#batchPosition = start;
+    try {
+      const result = fn();
+      if (this.#batchPosition !== start) this.#setCounter.run(this.#batchPosition);
+      return result;
+    } finally {
+      this.#batchPosition = undefined;
+    }
+  }
+
+  /** The next feed position; call inside a write transaction. */
+  #take(): number {
+    if (this.#batchPosition !== undefined) return (this.#batchPosition += 1);
+    return this.#next.get() as number;
   }
 
   change(id: string, decide: DecideChange, records: RecordsFor<AanwijzingRow>): AanwijzingRow | undefined {
@@ -98,7 +130,7 @@ export class SqliteAanwijzingen {
     const change = decide(row);
     if (!change) return undefined;
     if (change === 'unchanged') return row;
-    const changed = changedRow(row, change, this.#next.get() as number);
+    const changed = changedRow(row, change, this.#take());
     this.#update.run(changed);
     return changed;
   }

@@ -122,3 +122,25 @@ t.test('the processing log of one person is found across the buckets of the per-
   t.teardown(() => db.close());
   t.equal(db.prepare('SELECT count(*) FROM verwerking_persoon').pluck().get(), 100_004, 'the per-person index lost exactly the purged records');
 });
+
+t.test('a file batch counts feed positions in memory and stores the counter once: positions stay contiguous with single deliveries', async (t) => {
+  const store = SqliteStore.open(':memory:');
+  t.teardown(() => store.close());
+  const id = '019a9a8e-5f3b-7c2d-9e4f-0123456789ab';
+  await store.createAanlevering({ id, aanleveraarOin: '00000099000000000101', actorOin: null, digest: 'd', formaat: 'NDJSON', bestandsnaam: null, bytes: 1, ondertekening: '{}', trace: '{}', ontvangen: 1 });
+  const row = (n: number) => ({
+    id: `019a9a8e-0000-7000-8000-${String(n).padStart(12, '0')}`, aanleveraarOin: '00000099000000000101', kenmerk: `K-${n}`, inhoudHash: 'ab'.repeat(32),
+    ontvangerOin: '00000099000000000363', soort: 'MOGELIJK_RECHT', regeling: 'ALGEMENE_BIJSTAND', gemeentecode: '0363', redenCode: 'X', bsn: '999999990', inhoud: '{}',
+    ondertekening: null, geldigTot: '2099-12-31', status: 'AANGEBODEN' as const, uitkomst: null, toelichting: null, teruggekoppeld: null, intrekkingsreden: null,
+    vervangt: null, vervangenDoor: null, aangeboden: 1, gewijzigd: 1,
+  });
+  const insert = (n: number) => ({ row: row(n), records: () => [] });
+  await store.insertAanwijzing(row(1), () => [], undefined);
+  const lines = [{ regel: 1, insert: insert(2) }, { regel: 2, error: { code: 'line-not-json', detail: 'no' } }, { regel: 3, insert: insert(1) }, { regel: 4, insert: insert(3) }];
+  const outcomes = await store.ingestAanleveringBatch(id, lines, (_line, result) => ({ kind: result.outcome === 'created' ? 'geaccepteerd' : 'alBekend' }), { positie: 10, regel: 4, finished: false, now: 2 });
+  t.same(outcomes?.map((o) => o.kind), ['geaccepteerd', 'afgewezen', 'alBekend', 'geaccepteerd']);
+  const after = await store.insertAanwijzing(row(4), () => [], undefined);
+  t.equal(after.row?.volgnummer, 4, 'the single delivery after the batch takes the next position: the batch stored its counter');
+  const page = await store.aanwijzingFeed({ ontvangerOin: '00000099000000000363', after: 0, limit: 10 }, () => []);
+  t.same(page.rows.map((r) => [r.kenmerk, r.volgnummer]), [['K-1', 1], ['K-2', 2], ['K-3', 3], ['K-4', 4]], 'one position each, no gaps, in order of insertion');
+});
