@@ -110,7 +110,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       aanwijzingen,
       signatures: fileSignatureCheck(deps.clock),
       lineChecker: new WorkerLineChecker({
-        parties: deps.registry.parties, regelingen: deps.regelingen, bodySchema: contract.operations.get('leverAanwijzingAan')!.request.body as JsonSchema,
+        parties: deps.registry.parties, regelingen: deps.regelingen, bodySchema: contract.operations.get('leverAanwijzingAan')!.request.body as JsonSchema, pseudonymKey: deps.pseudonymKey,
       }),
       spool: new FileSpool(config.files.spoolDir),
       maxBytes: config.files.maxBytes,

@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkedBatches, type LineCheckJob } from '../domain/aanleveringen/file-line-checks.js';
+import { Pseudonymiser } from '../audit/pseudonymiser.js';
 import { PartyRegistry, type Party } from '../domain/party-registry.js';
 import { Regelingen, type RegelingSettings } from '../domain/regelingen-config.js';
 import type { JsonSchema } from './contract.js';
@@ -17,12 +18,19 @@ export interface FileLineWorkerData {
   readonly parties: readonly Party[];
   readonly regelingen: ReadonlyArray<[string, RegelingSettings]>;
   readonly bodySchema: JsonSchema;
+  /** The pseudonymisation key (it arrives as a Uint8Array: structured cloning drops the Buffer). */
+  readonly pseudonymKey: Uint8Array;
   readonly job: LineCheckJob;
 }
 
 const port = parentPort!;
-const { parties, regelingen, bodySchema, job } = workerData as FileLineWorkerData;
-const deps = { registry: new PartyRegistry(parties), regelingen: new Regelingen(new Map(regelingen)), validate: bodyValidator(bodySchema) };
+const { parties, regelingen, bodySchema, pseudonymKey, job } = workerData as FileLineWorkerData;
+const deps = {
+  registry: new PartyRegistry(parties),
+  regelingen: new Regelingen(new Map(regelingen)),
+  validate: bodyValidator(bodySchema),
+  pseudonymiser: new Pseudonymiser(Buffer.from(pseudonymKey)),
+};
 
 const credits: number[] = [];
 let wake: (() => void) | undefined;

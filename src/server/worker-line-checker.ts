@@ -34,9 +34,10 @@ const BATCHES_AHEAD = 2;
 export class WorkerLineChecker implements LineChecker {
   readonly #setup: Omit<FileLineWorkerData, 'job'>;
 
-  constructor(setup: { parties: readonly Party[]; regelingen: Regelingen; bodySchema: JsonSchema }) {
+  constructor(setup: { parties: readonly Party[]; regelingen: Regelingen; bodySchema: JsonSchema; pseudonymKey: Buffer }) {
     this.#setup = {
       parties: setup.parties,
+      pseudonymKey: setup.pseudonymKey,
       regelingen: setup.regelingen.codes.map((code) => [code, setup.regelingen.get(code)!]),
       bodySchema: setup.bodySchema,
     };

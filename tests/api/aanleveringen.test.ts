@@ -81,6 +81,9 @@ t.test('an NDJSON file: each line takes the single-delivery path; invalid lines 
   t.equal(log.json.verwerkingen.length, 3, 'one processing record per signal created from the file (two accepted, one suppressed)');
   t.equal(new Set(log.json.verwerkingen.map((v: { operationId: string }) => v.operationId)).size, 1, 'the file is one processing operation');
   t.ok(log.json.verwerkingen.every((v: { eindTijd: string }) => v.eindTijd === report.afgerond), 'ending when its last batch committed');
+  const person = await uwv.call('POST', '/v1/verwerkingen/_zoek', { headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ burgerservicenummer: '111222333' }) });
+  t.same(person.json.verwerkingen.map((v: { naam: string }) => v.naam), ['aanwijzing.aanleveren'],
+    'an access request for the suppressed person finds the file line\'s record (its pseudonym was computed in the worker thread)');
   t.match(rest.json.fouten, [{ regel: 8, code: 'invalid-input', invalidParams: [{ code: 'additionalProperties' }] }]);
   t.equal(rest.json.fouten.length, 1);
 

@@ -175,7 +175,7 @@ export class AanleveringService {
         continue;
       }
       if (this.#stopped) return;
-      const lines = batch.lines.map((line): IngestLine => (line.row ? { regel: line.regel, insert: this.deps.aanwijzingen.rulesFor(ctx, line.row, now) } : line));
+      const lines = batch.lines.map((line): IngestLine => (line.row ? { regel: line.regel, insert: this.deps.aanwijzingen.rulesFor(ctx, line.row, now, line.betrokkene) } : line));
       await store.ingestAanleveringBatch(id, lines, this.#classify, checkpoint);
       // The next batch is usually ready at once: let waiting requests in first, so a large file
       // never holds the event loop for longer than one batch.

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Pseudonymiser } from '../../audit/pseudonymiser.js';
 import { InvalidInputError, KetenpoortError, type InvalidParam } from '../../errors.js';
 import type { LineError } from '../../store/aanlevering-rows.js';
 import type { NewAanwijzing } from '../../store/aanwijzing-rows.js';
@@ -28,8 +29,9 @@ export interface LineCheckJob {
 
 /** One line after the checks: the row to insert, or why it is rejected. Plain data (it crosses threads). */
 export type CheckedLine =
-  | { readonly regel: number; readonly row: NewAanwijzing; readonly error?: undefined }
-  | { readonly regel: number; readonly error: LineError; readonly row?: undefined };
+  /** `betrokkene`: the person's pseudonym for the processing record, computed here, off the storing thread. */
+  | { readonly regel: number; readonly row: NewAanwijzing; readonly betrokkene: string; readonly error?: undefined }
+  | { readonly regel: number; readonly error: LineError; readonly row?: undefined; readonly betrokkene?: undefined };
 
 /** Up to {@link BATCH_LINES} checked lines and the checkpoint after them. */
 export interface CheckedBatch {
@@ -57,6 +59,7 @@ export interface LineCheckDeps {
   readonly regelingen: RoutingInput['regelingen'];
   /** Schema validation of one delivery body (the contract's `AanwijzingAanlevering`). */
   readonly validate: (value: unknown) => InvalidParam[];
+  readonly pseudonymiser: Pick<Pseudonymiser, 'pseudonym'>;
 }
 
 /**
@@ -86,7 +89,9 @@ export function checkLine(line: FileLine, job: LineCheckJob, deps: LineCheckDeps
     bestand: { aanlevering: job.aanlevering, regel: line.regel, regelDigest: `SHA-256=${createHash('sha256').update(line.bytes).digest('base64')}` },
   });
   try {
-    return { regel: line.regel, row: routeAanwijzing(body as AanwijzingAanlevering, { ...deps, aanleveraarOin: job.aanleveraarOin, ondertekening, now }) };
+    const input = body as AanwijzingAanlevering;
+    const row = routeAanwijzing(input, { ...deps, aanleveraarOin: job.aanleveraarOin, ondertekening, now });
+    return { regel: line.regel, row, betrokkene: deps.pseudonymiser.pseudonym(input.burgerservicenummer) };
   } catch (error) {
     if (error instanceof KetenpoortError) return reject(lineErrorOf(error));
     throw error;

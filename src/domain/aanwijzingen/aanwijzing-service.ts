@@ -102,8 +102,9 @@ export class AanwijzingService {
   /**
    * The correction rule and processing records of a routed row (see {@link routeAanwijzing}): the
    * part of {@link prepare} that acts for the sender, so a row routed in a worker thread gets it too.
+   * @param dataSubjectId the person's pseudonym when already computed (a file line: by the worker)
    */
-  rulesFor(ctx: OperationContext, row: NewAanwijzing, now: Date): PreparedDelivery {
+  rulesFor(ctx: OperationContext, row: NewAanwijzing, now: Date, dataSubjectId?: string): PreparedDelivery {
     const replaces: DecideChange | undefined = row.vervangt === null ? undefined : (old) => {
       if (old.aanleveraarOin !== ctx.requester.oin) return undefined;
       if (CLOSED_STATES.has(old.status)) throw new ConflictError('aanwijzing-closed', `Aanwijzing ${old.id} is ${old.status} and can no longer be corrected.`);
@@ -111,7 +112,7 @@ export class AanwijzingService {
     };
     // The record names the person from the input: a suppressed signal keeps no BSN, but receiving it was processing.
     const bsn = row.bsn!;
-    const records: RecordsFor<AanwijzingRow> = (created) => [this.#record(ctx, OPERATIONS.deliver, created, bsn)];
+    const records: RecordsFor<AanwijzingRow> = (created) => [this.#record(ctx, OPERATIONS.deliver, created, bsn, dataSubjectId)];
     return { row, records, ...(replaces ? { replaces } : {}) };
   }
 
@@ -219,11 +220,11 @@ export class AanwijzingService {
     return rows.filter((row) => row.bsn !== null).map((row) => this.#record(ctx, name, row, row.bsn!));
   }
 
-  #record(ctx: OperationContext, name: string, row: AanwijzingRow, bsn: string): ProcessingRecord {
+  #record(ctx: OperationContext, name: string, row: AanwijzingRow, bsn: string, dataSubjectId = this.deps.pseudonymiser.pseudonym(bsn)): ProcessingRecord {
     return processingRecordFor(ctx, {
       name,
       processingActivityId: this.deps.regelingen.get(row.regeling)?.verwerkingsactiviteit ?? 'urn:nld:ketenpoort:verwerkingsactiviteit:onbekend',
-      dataSubjectId: this.deps.pseudonymiser.pseudonym(bsn),
+      dataSubjectId,
       endTime: this.deps.clock.now(),
       resourceId: row.id,
     });

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import t from 'tap';
+import { referencePseudonym } from '../../../src/audit/pseudonymiser.js';
 import { loadRegelingen } from '../../../src/config/regelingen-file.js';
 import { projectPath } from '../../../src/config/project-paths.js';
 import { BATCH_LINES, type CheckedBatch, type LineCheckJob } from '../../../src/domain/aanleveringen/file-line-checks.js';
@@ -12,6 +13,7 @@ const checker = new WorkerLineChecker({
   parties: registry.parties,
   regelingen: loadRegelingen(projectPath('config', 'regelingen.yaml')),
   bodySchema: loadContract().operations.get('leverAanwijzingAan')!.request.body as Record<string, unknown>,
+  pseudonymKey: Buffer.alloc(32, 7),
 });
 const delivery = (kenmerk: string, gemeentecode = '0363') => JSON.stringify({
   kenmerk, soort: 'MOGELIJK_RECHT', regeling: 'ALGEMENE_BIJSTAND', burgerservicenummer: '999999990', gemeentecode, geldigTot: '2099-12-31',
@@ -35,6 +37,7 @@ t.test('a file checked in the worker: every line, in order, with the checkpoints
   t.same(all.map((l) => l.regel), lines.map((_, i) => i + 1), 'each line once, in file order');
   t.same(all.slice(2, 6).map((l) => l.error?.code), [undefined, 'line-not-json', 'no-receiver', undefined]);
   t.equal(all[0]!.row!.kenmerk, 'K-0');
+  t.equal(all[0]!.betrokkene, referencePseudonym(Buffer.alloc(32, 7), '999999990'), 'the pseudonym, with the key given');
   t.equal(all[0]!.row!.aangeboden, Date.parse('2026-11-23T10:00:01Z'), 'the first batch is checked at the first time asked');
   t.equal(batches.at(-1)!.positie, Buffer.byteLength(`${lines.join('\n')}\n`));
 });

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import t from 'tap';
+import { Pseudonymiser, referencePseudonym } from '../../../../src/audit/pseudonymiser.js';
 import { loadRegelingen } from '../../../../src/config/regelingen-file.js';
 import { projectPath } from '../../../../src/config/project-paths.js';
 import { BATCH_LINES, checkedBatches, checkLine, MAX_LINE_BYTES, type CheckedBatch, type LineCheckJob } from '../../../../src/domain/aanleveringen/file-line-checks.js';
@@ -8,10 +9,12 @@ import { bodyValidator } from '../../../../src/server/request-validation.js';
 import { testRegistry } from '../../../helpers/gateway-harness.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
+const KEY = Buffer.alloc(32, 7);
 const deps = {
   registry: testRegistry(),
   regelingen: loadRegelingen(projectPath('config', 'regelingen.yaml')),
   validate: bodyValidator(loadContract().operations.get('leverAanwijzingAan')!.request.body as Record<string, unknown>),
+  pseudonymiser: new Pseudonymiser(KEY),
 };
 const job = (over: Partial<LineCheckJob> = {}): LineCheckJob => ({ file: '(stream)', aanlevering: '019a9a8e-5f3b-7c2d-9e4f-0123456789ab', aanleveraarOin: '00000099000000000101', formaat: 'NDJSON', offset: 0, firstLine: 1, ...over });
 const delivery = (kenmerk: string, over: Record<string, unknown> = {}) => JSON.stringify({
@@ -43,6 +46,7 @@ t.test('a line is checked as a single delivery would be', async (t) => {
     if (!code) {
       t.equal(checked.row?.ontvangerOin, '00000099000000000363', `${name}: the receiver`);
       t.equal(checked.row?.aangeboden, NOW, `${name}: at the time given`);
+      t.equal(checked.betrokkene, referencePseudonym(KEY, '999999990'), `${name}: the person's pseudonym for the record`);
       t.match(JSON.parse(checked.row!.ondertekening!), { bestand: { regel: 1, regelDigest: /^SHA-256=/ } }, `${name}: the line's own evidence`);
     }
   }
