@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Pseudonymiser } from '../../audit/pseudonymiser.js';
 import { InvalidInputError, KetenpoortError, type InvalidParam } from '../../errors.js';
 import type { LineError } from '../../store/aanlevering-rows.js';
@@ -86,7 +86,7 @@ export function checkLine(line: FileLine, job: LineCheckJob, deps: LineCheckDeps
   if (problems.length > 0) return reject({ code: 'invalid-input', detail: `The line has ${problems.length} invalid item(s); see invalidParams.`, invalidParams: problems });
   // Only the line's own evidence: the file's signature is stored once, with the aanlevering.
   const ondertekening = JSON.stringify({
-    bestand: { aanlevering: job.aanlevering, regel: line.regel, regelDigest: `SHA-256=${createHash('sha256').update(line.bytes).digest('base64')}` },
+    bestand: { aanlevering: job.aanlevering, regel: line.regel, regelDigest: `SHA-256=${hash('sha256', line.bytes, 'base64')}` },
   });
   try {
     const input = body as AanwijzingAanlevering;
