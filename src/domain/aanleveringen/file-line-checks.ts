@@ -12,6 +12,8 @@ import { fileLines, type FileLine } from './file-lines.js';
 export const BATCH_LINES = 500;
 /** Longest line accepted; a longer one is rejected on its own (and never held in memory). */
 export const MAX_LINE_BYTES = 64 * 1024;
+/** Invalid items listed for one rejected line (the detail gives the full count). */
+export const MAX_INVALID_PARAMS_PER_LINE = 100;
 
 /** What checking the lines of one spooled file needs to know about it. */
 export interface LineCheckJob {
@@ -83,7 +85,13 @@ export function checkLine(line: FileLine, job: LineCheckJob, deps: LineCheckDeps
     }
   }
   const problems = deps.validate(body);
-  if (problems.length > 0) return reject({ code: 'invalid-input', detail: `The line has ${problems.length} invalid item(s); see invalidParams.`, invalidParams: problems });
+  if (problems.length > 0) {
+    // Bounded: a 64 KB line can hold thousands of invalid array items, and 500 such lines would
+    // otherwise exhaust the worker's heap and fill the error table; the count stays exact.
+    const listed = problems.slice(0, MAX_INVALID_PARAMS_PER_LINE);
+    const which = listed.length < problems.length ? `the first ${listed.length} are listed in invalidParams` : 'see invalidParams';
+    return reject({ code: 'invalid-input', detail: `The line has ${problems.length} invalid item(s); ${which}.`, invalidParams: listed });
+  }
   // Only the line's own evidence: the file's signature is stored once, with the aanlevering.
   const ondertekening = JSON.stringify({
     bestand: { aanlevering: job.aanlevering, regel: line.regel, regelDigest: `SHA-256=${hash('sha256', line.bytes, 'base64')}` },

@@ -3,7 +3,7 @@ import t from 'tap';
 import { Pseudonymiser, referencePseudonym } from '../../../../src/audit/pseudonymiser.js';
 import { loadRegelingen } from '../../../../src/config/regelingen-file.js';
 import { projectPath } from '../../../../src/config/project-paths.js';
-import { BATCH_LINES, checkedBatches, checkLine, MAX_LINE_BYTES, type CheckedBatch, type LineCheckJob } from '../../../../src/domain/aanleveringen/file-line-checks.js';
+import { BATCH_LINES, checkedBatches, checkLine, MAX_INVALID_PARAMS_PER_LINE, MAX_LINE_BYTES, type CheckedBatch, type LineCheckJob } from '../../../../src/domain/aanleveringen/file-line-checks.js';
 import { loadContract } from '../../../../src/server/contract.js';
 import { bodyValidator } from '../../../../src/server/request-validation.js';
 import { testRegistry } from '../../../helpers/gateway-harness.js';
@@ -52,6 +52,13 @@ t.test('a line is checked as a single delivery would be', async (t) => {
   }
   t.equal(checkLine(line('x,y'), job({ formaat: 'CSV', header: { columns: ['kenmerk', 'soort', 'regeling'] } }), deps, new Date(NOW)).error?.code, 'csv-line-invalid');
   t.ok(MAX_LINE_BYTES > 1000);
+});
+
+t.test('a line with thousands of invalid items lists the first 100 and counts them all (the worker\'s heap and the error table stay bounded)', async (t) => {
+  const huge = delivery('K-1', { aanleiding: { redenCode: 'X', criteria: Array.from({ length: 5_000 }, () => 1), toelichting: 't' } });
+  const checked = checkLine(line(huge), job(), deps, new Date(NOW));
+  t.equal(checked.error?.invalidParams?.length, MAX_INVALID_PARAMS_PER_LINE);
+  t.match(checked.error?.detail, /has 500\d invalid item\(s\); the first 100 are listed/);
 });
 
 t.test('batches of 500 with the checkpoint after each; blank lines skipped but counted; the last one marked', async (t) => {
