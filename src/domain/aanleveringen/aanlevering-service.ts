@@ -22,7 +22,6 @@ type FoutenPagina = components['schemas']['AanleveringFoutenPagina'];
 export const FILE_FORMATS = { 'application/x-ndjson': 'NDJSON', 'text/csv': 'CSV' } as const;
 export type FileMediaType = keyof typeof FILE_FORMATS;
 
-
 /** The port for signed files: the signature is checked before the body streams, the digest after. */
 export interface FileSignatureCheck {
   verifyHeaders(payloadSignature: string | string[] | undefined, digest: string | string[] | undefined, certificates: readonly string[]): Promise<{ certificate: string }>;
@@ -165,8 +164,8 @@ export class AanleveringService {
       file: spool.pathOf(id), aanlevering: row.id, aanleveraarOin: row.aanleveraarOin, formaat: row.formaat, offset: row.positie, firstLine: row.regel + 1,
       ...(row.formaat === 'CSV' ? { header: await this.#csvHeader(id) } : {}),
     };
-    // The lines are checked (parsed, validated, routed) ahead, in a worker thread, while this
-    // thread stores the batch before: the two halves of a line's cost overlap.
+    // The line checker works ahead (the gateway's runs in a worker thread: parsing, validating
+    // and routing the next batch while this thread stores the one before).
     for await (const batch of this.deps.lineChecker.batches(job, () => clock.now().getTime())) {
       const now = clock.now();
       const checkpoint = { positie: batch.positie, regel: batch.regel, finished: batch.last, now: now.getTime() };

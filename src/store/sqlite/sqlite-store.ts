@@ -148,7 +148,7 @@ export class SqliteStore implements Store {
     if (bsns.length > GROUP_COMMIT_MAX_BSNS) return this.#optOuts.lookup(bsns, records);
     // Read and logged in the next group transaction, with the other small look-ups of this turn of
     // the event loop; the answer goes out only once that transaction has committed.
-    return this.#logGroup.run(() => this.#optOuts.activeScopes(bsns), () => records());
+    return this.#logGroup.run(() => this.#optOuts.activeScopes(bsns), records);
   }
 
   async importOptOuts(rows: readonly NewOptOut[]): Promise<number> {
