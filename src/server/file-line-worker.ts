@@ -4,6 +4,7 @@
  * credit (the time to check with) from the main thread with one batch of checked lines: it never
  * runs more batches ahead than it was given credits for, so memory stays bounded.
  */
+import { on } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkedBatches, type LineCheckJob } from '../domain/aanleveringen/file-line-checks.js';
@@ -32,23 +33,13 @@ const deps = {
   pseudonymiser: new Pseudonymiser(Buffer.from(pseudonymKey)),
 };
 
-const credits: number[] = [];
-let wake: (() => void) | undefined;
-port.on('message', (now: number) => {
-  credits.push(now);
-  wake?.();
-});
-const credit = async (): Promise<number> => {
-  while (credits.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
-  wake = undefined;
-  return credits.shift()!;
-};
+// Each message is a credit: the time to check the next batch with.
+const credits = on(port, 'message');
+const credit = async (): Promise<number> => ((await credits.next()).value as [number])[0];
 
 let now = await credit();
 const batches = checkedBatches(createReadStream(job.file, { start: job.offset, highWaterMark: 256 * 1024 }), job, deps, () => now);
-for (;;) {
-  const { value: batch, done } = await batches.next();
-  if (done) break;
+for await (const batch of batches) {
   port.postMessage(batch);
   if (batch.last) break;
   now = await credit();

@@ -1,3 +1,4 @@
+import { on } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { CheckedBatch, LineCheckJob, LineChecker } from '../domain/aanleveringen/file-line-checks.js';
 import type { Party } from '../domain/party-registry.js';
@@ -45,35 +46,17 @@ export class WorkerLineChecker implements LineChecker {
 
   async *batches(job: LineCheckJob, now: () => number): AsyncGenerator<CheckedBatch> {
     const worker = startWorker({ ...this.#setup, job });
-    const ready: CheckedBatch[] = [];
-    let failure: unknown;
-    let finished = false;
-    let wake: (() => void) | undefined;
-    worker.on('message', (batch: CheckedBatch) => {
-      ready.push(batch);
-      wake?.();
-    });
-    worker.on('error', (error) => {
-      failure ??= error;
-      wake?.();
-    });
-    worker.on('exit', (code) => {
-      if (!finished) failure ??= new Error(`the line-check worker stopped (exit code ${code}) before the end of aanlevering ${job.aanlevering}`);
-      wake?.();
-    });
+    // Batches as they arrive; the worker's 'error' rejects the iteration, its exit ends it.
+    const messages = on(worker, 'message', { close: ['exit'] }) as AsyncIterableIterator<[CheckedBatch]>;
     try {
       for (let i = 0; i < BATCHES_AHEAD; i++) worker.postMessage(now());
-      for (;;) {
-        while (ready.length === 0 && failure === undefined) await new Promise<void>((resolve) => { wake = resolve; });
-        const batch = ready.shift();
-        if (!batch) throw failure;
-        if (batch.last) finished = true;
-        else worker.postMessage(now());
+      for await (const [batch] of messages) {
+        if (!batch.last) worker.postMessage(now());
         yield batch;
         if (batch.last) return;
       }
+      throw new Error(`the line-check worker stopped before the end of aanlevering ${job.aanlevering}`);
     } finally {
-      finished = true;
       await worker.terminate();
     }
   }

@@ -49,17 +49,13 @@ export class LogGroupCommit {
       this.#pending.push({ read, records: records as (value: unknown) => readonly ProcessingRecord[], resolve: resolve as (value: unknown) => void, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => this.#flush());
+        setImmediate(() => this.flush());
       }
     });
   }
 
-  /** Commits what is pending now (also called before the store closes). */
+  /** Commits what is pending now (at the end of the turn, and before the store closes). */
   flush(): void {
-    this.#flush();
-  }
-
-  #flush(): void {
     this.#scheduled = false;
     const batch = this.#pending;
     if (batch.length === 0) return;
