@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GATEWAY_NODE_OPTIONS } from '../src/cli/node-options.js';
 import { projectPath } from '../src/config/project-paths.js';
 import { killAtExit } from './child-script.js';
 import { peakRssBytes } from './process-stats.js';
@@ -43,7 +44,8 @@ export async function startGatewayProcess(workspace: Workspace, options: Gateway
   const log = openSync(logFile, 'a');
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir)}`] : [];
   const { pki, dir } = workspace;
-  const child = spawn(process.execPath, [...profile, cli, 'start'], {
+  // Started as `npm start` starts it: with the gateway's Node options (the heap bound).
+  const child = spawn(process.execPath, [...GATEWAY_NODE_OPTIONS, ...profile, cli, 'start'], {
     env: {
       PATH: process.env.PATH ?? '',
       KETENPOORT_HOST: '127.0.0.1', KETENPOORT_PORT: '0', KETENPOORT_OPS_PORT: '0', KETENPOORT_LOG_LEVEL: 'info',

@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KetenpoortClient, type AanwijzingAanlevering } from 'ketenpoort/sdk';
+import { GATEWAY_NODE_OPTIONS } from '../src/cli/node-options.js';
 import { UploadProgressBar } from '../src/cli/upload-progress-bar.js';
 import { projectPath } from '../src/config/project-paths.js';
 
@@ -35,7 +36,7 @@ const check = (what: string, ok: boolean) => { checks.push([what, ok]); say(`   
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ketenpoort-demo-'));
 const built = projectPath('dist', 'src', 'cli', 'ketenpoort.js');
 const cli = values.bron || !existsSync(built) ? ['--import', 'tsx', projectPath('src', 'cli', 'ketenpoort.ts')] : [built];
-const gatewayProcess = spawn(process.execPath, [...cli, 'start'], {
+const gatewayProcess = spawn(process.execPath, [...GATEWAY_NODE_OPTIONS, ...cli, 'start'], {
   cwd: projectPath(),
   env: {
     PATH: process.env.PATH ?? '', KETENPOORT_PORT: '0', KETENPOORT_OPS_PORT: '0', KETENPOORT_HOST: '127.0.0.1', KETENPOORT_LOG_LEVEL: 'info', // 'Ketenpoort is listening' is an info line

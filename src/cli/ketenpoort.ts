@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=1024
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import { initDevPki } from '../pki/test-pki.js';
 import { startGateway } from '../server/launcher.js';
 import { registerAanleveringCommands } from './aanlevering-command.js';
 import { registerLijstCommands } from './lijst-command.js';
+import { heapBoundWarning } from './node-options.js';
 import { registerPkiCommands } from './pki-command.js';
 import { registerSignCommand } from './sign-command.js';
 
@@ -34,6 +35,8 @@ program.command('start')
     // next one (a synchronous write per request line was ~4 % of a cheap request's CPU); at rest
     // each line is written at once, and pino flushes what is pending when the process exits.
     const logger = createLogger(config.log.level, pino.destination({ dest: 1, sync: false }));
+    const heapWarning = heapBoundWarning();
+    if (heapWarning) logger.warn(heapWarning);
     if (config.mode === 'development' && !existsSync(DEV_PKI_DIR) && config.tls.certFile.startsWith(DEV_PKI_DIR + path.sep)) {
       logger.info({ dir: DEV_PKI_DIR }, 'no development PKI yet: running "ketenpoort pki init"');
       await initDevPki({ dir: DEV_PKI_DIR, parties: readRegistryParties(config.partiesFile) });

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import YAML from 'yaml';
+import { GATEWAY_NODE_OPTIONS } from '../../src/cli/node-options.js';
 import { projectPath } from '../../src/config/project-paths.js';
 import { fixturePki } from './fixture-pki.js';
 import { testDatabase } from './test-database.js';
@@ -49,7 +50,7 @@ export async function gatewayEnvironment(t: { teardown(fn: () => unknown): void 
  * drained (not kept). The caller stops it, or kills it (`child.kill('SIGKILL')`) to test a crash.
  */
 export async function startGatewayProcess(t: { teardown(fn: () => unknown): void }, env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], { cwd: projectPath(), env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...GATEWAY_NODE_OPTIONS, '--import', 'tsx', CLI, 'start'], { cwd: projectPath(), env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import t from 'tap';
 import { Agent, request } from 'undici';
 import YAML from 'yaml';
+import { heapBoundWarning } from '../../../src/cli/node-options.js';
 import { projectPath } from '../../../src/config/project-paths.js';
 import { fixturePki } from '../../helpers/fixture-pki.js';
 import { testDatabase, testStoreEngine } from '../../helpers/test-database.js';
@@ -38,11 +39,15 @@ t.test('a real gateway process: listens on both ports, serves mTLS, shuts down g
   });
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
   let listening: { api: string; ops: string } | undefined;
+  const warnings: string[] = [];
   for await (const line of createInterface({ input: child.stdout })) {
     const entry = JSON.parse(line);
+    if (entry.level === 40) warnings.push(entry.msg);
     if (entry.msg === 'Ketenpoort is listening') { listening = entry; break; }
   }
   t.ok(listening, 'logged where it listens');
+  // Started here as `node --import tsx …` without the gateway's Node options (on a machine whose default heap limit is above the bound).
+  if (heapBoundWarning() !== undefined) t.match(warnings, [/^started without --max-old-space-size=/], 'warns that the heap bound is missing');
   const ops = new URL(listening!.ops);
   const ready = await request(`${listening!.ops}/health/ready`);
   t.equal(ready.statusCode, 200);
