@@ -26,16 +26,21 @@ export class BearerAuthorizer {
    * @throws UnauthenticatedError (401) or KetenpoortError `insufficient-scope` (403)
    */
   async authorize(identity: ConnectionIdentity, authorization: string | undefined, tokenElsewhere: boolean, scopes: ReadonlyArray<readonly string[]>): Promise<Caller> {
-    if (tokenElsewhere) {
-      throw new UnauthenticatedError('token-in-query', 'Send the access token in the Authorization header only; tokens in a URL or body are refused.', 'invalid_request');
-    }
-    if (authorization === undefined) {
-      throw new UnauthenticatedError('token-missing', 'This operation needs "Authorization: Bearer <token>" from POST /v1/oauth/token.', 'invalid_request');
-    }
-    if (authorization.length < 8 || authorization.slice(0, 7).toLowerCase() !== 'bearer ') {
-      throw new UnauthenticatedError('token-invalid', 'The Authorization header must use the Bearer scheme.', 'invalid_request');
-    }
-    const token = await this.deps.tokens.verify(authorization.slice(7).trim());
+    const token = await this.deps.tokens.verify(bearerToken(authorization, tokenElsewhere));
+    return this.#caller(identity, token, scopes);
+  }
+
+  /**
+   * {@link authorize} without waiting when the token was verified before (the usual case: a client
+   * uses its token for many requests); undefined when it was not, then call {@link authorize}.
+   * @throws as {@link authorize}
+   */
+  authorizeCached(identity: ConnectionIdentity, authorization: string | undefined, tokenElsewhere: boolean, scopes: ReadonlyArray<readonly string[]>): Caller | undefined {
+    const token = this.deps.tokens.verifyCached(bearerToken(authorization, tokenElsewhere));
+    return token && this.#caller(identity, token, scopes);
+  }
+
+  #caller(identity: ConnectionIdentity, token: VerifiedToken, scopes: ReadonlyArray<readonly string[]>): Caller {
     if (token.claims.cnf['x5t#S256'] !== identity.thumbprint || token.claims.client_id !== identity.oin) {
       throw new UnauthenticatedError('token-not-bound', 'The access token was issued to another client certificate.', 'invalid_token');
     }
@@ -54,4 +59,18 @@ export class BearerAuthorizer {
     }
     return { identity, token, subject, ...(actor ? { actor } : {}) };
   }
+}
+
+/** The token of an `Authorization: Bearer` header; 401 for a missing or malformed header, or a token sent elsewhere too. */
+function bearerToken(authorization: string | undefined, tokenElsewhere: boolean): string {
+  if (tokenElsewhere) {
+    throw new UnauthenticatedError('token-in-query', 'Send the access token in the Authorization header only; tokens in a URL or body are refused.', 'invalid_request');
+  }
+  if (authorization === undefined) {
+    throw new UnauthenticatedError('token-missing', 'This operation needs "Authorization: Bearer <token>" from POST /v1/oauth/token.', 'invalid_request');
+  }
+  if (authorization.length < 8 || authorization.slice(0, 7).toLowerCase() !== 'bearer ') {
+    throw new UnauthenticatedError('token-invalid', 'The Authorization header must use the Bearer scheme.', 'invalid_request');
+  }
+  return authorization.slice(7).trim();
 }

@@ -162,3 +162,22 @@ t.test('verified tokens are cached: a second use does not verify the signature a
   clock.advance(61);
   await t.rejects(tokens.verify(token), { code: 'token-expired' });
 });
+
+t.test('verifyCached answers without waiting for a token verified before, and only then', async (t) => {
+  const dir = t.testdir({});
+  const clock = new FixedClock('2026-11-22T12:00:00Z');
+  const key = loadTokenSigningKey(`${dir}/k.pem`, { mayCreate: true });
+  const tokens = await AccessTokens.create(key, { issuer: 'https://i', audience: 'https://a', ttlSeconds: 60, cacheSize: 2, clock });
+  const { token } = await tokens.issue({ subject: 's', clientId: 's', scopes: ['partij.lezen'], thumbprint: 't' });
+  t.equal(tokens.verifyCached(token), undefined, 'never verified: not in the cache');
+  t.equal(tokens.verifyCached('not.a.token'), undefined, 'a bad token is never in the cache (verify refuses it)');
+  const verified = await tokens.verify(token);
+  t.equal(tokens.verifyCached(token), verified, 'verified: the same object, synchronously');
+  clock.advance(61);
+  t.throws(() => tokens.verifyCached(token), { code: 'token-expired' });
+  t.equal(tokens.verifyCached(token), undefined, 'an expired token leaves the cache');
+  const uncached = await AccessTokens.create(key, { issuer: 'https://i', audience: 'https://a', ttlSeconds: 60, cacheSize: 0, clock });
+  const fresh = (await uncached.issue({ subject: 's', clientId: 's', scopes: [], thumbprint: 't' })).token;
+  await uncached.verify(fresh);
+  t.equal(uncached.verifyCached(fresh), undefined, 'no cache: always undefined');
+});
