@@ -1,0 +1,103 @@
+/**
+ * What each index of the `aanwijzing` table costs a stored signal: `npm run bench:indexen`
+ * (`-- --rijen 200000 --ontvangers 1,342 --herhaal 2`). Issue 8's file scenario is bound by the
+ * main thread's SQLite inserts; this measures them without the gateway around them.
+ *
+ * For each variant, a fresh database with the embedded store's migrations gets N signals in
+ * transactions of 500 rows (a file batch), rows as a file line makes them (kenmerk and BSN
+ * ascending, the receiver taken round-robin from R receivers), with automatic checkpoints off (the
+ * gateway checkpoints from another thread while files run). The figure is CPU time (user + system)
+ * per row: less disturbed than wall time by the other tenants of a shared machine, still noisy —
+ * repeat (`--herhaal`) and compare within one run. Variants: every index; each index dropped in
+ * turn; the two receiver indexes replaced by one bucketed by feed position (what a feed could use).
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
+import { describeMachine } from './machine.js';
+import { formatNumber } from './report.js';
+
+const { values } = parseArgs({ options: {
+  rijen: { type: 'string', default: '200000' },
+  ontvangers: { type: 'string', default: '1,342' },
+  herhaal: { type: 'string', default: '2' },
+} });
+const ROWS = Number(values.rijen);
+const RECEIVER_COUNTS = values.ontvangers.split(',').map(Number);
+const ROUNDS = Number(values.herhaal);
+const BATCH = 500;
+
+const RECEIVER_INDEXES = ['aanwijzing_feed', 'aanwijzing_ontvanger_aangeboden'];
+const VARIANTS: ReadonlyArray<{ name: string; sql: string[] }> = [
+  { name: 'every index', sql: [] },
+  ...['aanwijzing_feed', 'aanwijzing_ontvanger_aangeboden', 'aanwijzing_aanleveraar', 'aanwijzing_open', 'aanwijzing_purge', 'aanwijzing_bsn']
+    .map((index) => ({ name: `without ${index}`, sql: [`DROP INDEX ${index}`] })),
+  { name: 'without both receiver indexes', sql: RECEIVER_INDEXES.map((i) => `DROP INDEX ${i}`) },
+  {
+    name: 'both replaced by (volgnummer >> 14, ontvanger_oin, volgnummer)',
+    sql: [...RECEIVER_INDEXES.map((i) => `DROP INDEX ${i}`), 'CREATE INDEX feed_emmer ON aanwijzing (volgnummer >> 14, ontvanger_oin, volgnummer)'],
+  },
+];
+
+const INHOUD = JSON.stringify({
+  kenmerk: 'BESTAND-0000000000-000000', soort: 'MOGELIJK_RECHT', regeling: 'ALGEMENE_BIJSTAND', burgerservicenummer: '123456782', gemeentecode: '0363',
+  geldigTot: '2027-03-01', aanleiding: { code: 'WW_EINDE', omschrijving: 'Einde WW-uitkering binnen drie maanden: mogelijk recht op aanvullende bijstand' },
+});
+
+/** CPU microseconds per stored row for one variant. */
+function measure(dir: string, variant: { sql: string[] }, receivers: number): number {
+  const file = path.join(dir, 'indexen.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -32768'); // as the store
+    db.pragma('wal_autocheckpoint = 0');
+    for (const migration of SQLITE_MIGRATIONS) db.exec(migration.sql);
+    for (const statement of variant.sql) db.exec(statement);
+    const existing = db.prepare('SELECT id FROM aanwijzing WHERE aanleveraar_oin = ? AND kenmerk = ?');
+    const insert = db.prepare(`INSERT INTO aanwijzing (id, aanleveraar_oin, kenmerk, inhoud_hash, ontvanger_oin, soort, regeling, gemeentecode,
+      reden_code, bsn, inhoud, ondertekening, geldig_tot, status, aangeboden, gewijzigd, volgnummer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const receiverOins = Array.from({ length: receivers }, (_, i) => `00000001${String(i).padStart(12, '0')}`);
+    const batch = db.transaction((from: number) => {
+      const now = Date.now();
+      for (let i = from; i < from + BATCH; i++) {
+        const kenmerk = `BESTAND-0000000000-${i}`;
+        existing.get('00000099000000000101', kenmerk);
+        insert.run(`0193${i.toString(16).padStart(28, '0')}`, '00000099000000000101', kenmerk, 'h'.repeat(64), receiverOins[i % receivers],
+          'MOGELIJK_RECHT', 'ALGEMENE_BIJSTAND', '0363', 'WW_EINDE', String(100_000_000 + i * 7), INHOUD,
+          `{"bestand":{"aanlevering":"0193aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee","regel":${i},"regelDigest":"SHA-256=${'b'.repeat(43)}="}}`,
+          '2027-03-01', 'AANGEBODEN', now, now, i + 1);
+      }
+    });
+    const before = process.cpuUsage();
+    for (let i = 0; i < ROWS; i += BATCH) batch.immediate(i);
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / ROWS;
+  } finally {
+    db.close();
+  }
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ketenpoort-indexen-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const machine = describeMachine();
+console.log(`# ${formatNumber(ROWS)} signals per variant in transactions of ${BATCH}; ${machine.cpus}, Node ${machine.node}, load average ${machine.loadAverage.start}`);
+const results: Record<string, Record<number, number[]>> = {};
+for (let round = 0; round < ROUNDS; round++) {
+  for (const receivers of RECEIVER_COUNTS) {
+    for (const variant of VARIANTS) {
+      ((results[variant.name] ??= {})[receivers] ??= []).push(measure(dir, variant, receivers));
+    }
+  }
+}
+const header = ['variant', ...RECEIVER_COUNTS.map((r) => `${r} receiver${r === 1 ? '' : 's'}: µs CPU/row`)];
+console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+for (const variant of VARIANTS) {
+  const cells = RECEIVER_COUNTS.map((r) => results[variant.name]![r]!.map((us) => us.toFixed(1)).join(' / '));
+  console.log(`| ${variant.name} | ${cells.join(' | ')} |`);
+}
