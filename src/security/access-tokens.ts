@@ -97,7 +97,7 @@ export class AccessTokens {
   /**
    * {@link verify} without waiting, for a token verified before: the token, or undefined when it is
    * not in the cache (then call {@link verify}). Only the first use of a token pays for its
-   * signature, and its later uses need no promise either (~3 % of a cheap request).
+   * signature, and its later uses need no promise either.
    * @throws UnauthenticatedError `token-expired`
    */
   verifyCached(token: string): VerifiedToken | undefined {

@@ -149,12 +149,17 @@ t.test('a token is bound to one certificate, not just to an OIN', async (t) => {
   t.equal(response.json.type, 'urn:nld:ketenpoort:probleem:token-not-bound');
 });
 
-t.test('verified tokens are cached: a second use does not verify the signature again', async (t) => {
-  const dir = t.testdir({});
+/** A token service with a frozen clock and a cache of `cacheSize` tokens (its key in `dir`), and one token it issued. */
+async function tokenService(dir: string, cacheSize: number) {
   const clock = new FixedClock('2026-11-22T12:00:00Z');
   const key = loadTokenSigningKey(`${dir}/k.pem`, { mayCreate: true });
-  const tokens = await AccessTokens.create(key, { issuer: 'https://i', audience: 'https://a', ttlSeconds: 60, cacheSize: 2, clock });
+  const tokens = await AccessTokens.create(key, { issuer: 'https://i', audience: 'https://a', ttlSeconds: 60, cacheSize, clock });
   const { token } = await tokens.issue({ subject: 's', clientId: 's', scopes: ['partij.lezen'], thumbprint: 't' });
+  return { clock, tokens, token };
+}
+
+t.test('verified tokens are cached: a second use does not verify the signature again', async (t) => {
+  const { clock, tokens, token } = await tokenService(t.testdir({}), 2);
   const first = await tokens.verify(token);
   t.equal(await tokens.verify(token), first, 'the same verified object: served from the cache');
   for (let i = 0; i < 3; i++) await tokens.verify((await tokens.issue({ subject: `s${i}`, clientId: 's', scopes: [], thumbprint: 't' })).token);
@@ -164,11 +169,7 @@ t.test('verified tokens are cached: a second use does not verify the signature a
 });
 
 t.test('verifyCached answers without waiting for a token verified before, and only then', async (t) => {
-  const dir = t.testdir({});
-  const clock = new FixedClock('2026-11-22T12:00:00Z');
-  const key = loadTokenSigningKey(`${dir}/k.pem`, { mayCreate: true });
-  const tokens = await AccessTokens.create(key, { issuer: 'https://i', audience: 'https://a', ttlSeconds: 60, cacheSize: 2, clock });
-  const { token } = await tokens.issue({ subject: 's', clientId: 's', scopes: ['partij.lezen'], thumbprint: 't' });
+  const { clock, tokens, token } = await tokenService(t.testdir({}), 2);
   t.equal(tokens.verifyCached(token), undefined, 'never verified: not in the cache');
   t.equal(tokens.verifyCached('not.a.token'), undefined, 'a bad token is never in the cache (verify refuses it)');
   const verified = await tokens.verify(token);
@@ -176,8 +177,7 @@ t.test('verifyCached answers without waiting for a token verified before, and on
   clock.advance(61);
   t.throws(() => tokens.verifyCached(token), { code: 'token-expired' });
   t.equal(tokens.verifyCached(token), undefined, 'an expired token leaves the cache');
-  const uncached = await AccessTokens.create(key, { issuer: 'https://i', audience: 'https://a', ttlSeconds: 60, cacheSize: 0, clock });
-  const fresh = (await uncached.issue({ subject: 's', clientId: 's', scopes: [], thumbprint: 't' })).token;
-  await uncached.verify(fresh);
-  t.equal(uncached.verifyCached(fresh), undefined, 'no cache: always undefined');
+  const uncached = await tokenService(t.testdir({}), 0);
+  await uncached.tokens.verify(uncached.token);
+  t.equal(uncached.tokens.verifyCached(uncached.token), undefined, 'no cache: always undefined');
 });
