@@ -8,8 +8,9 @@
  * ascending, the receiver taken round-robin from R receivers), with automatic checkpoints off (the
  * gateway checkpoints from another thread while files run). The figure is CPU time (user + system)
  * per row: less disturbed than wall time by the other tenants of a shared machine, still noisy —
- * repeat (`--herhaal`) and compare within one run. Variants: every index; each index dropped in
- * turn; the two receiver indexes replaced by one bucketed by feed position (what a feed could use).
+ * repeat (`--herhaal`) and compare within one run. Variants: the schema as migrated (the periodic
+ * list's index filled behind within the measured time); each index dropped in turn; a larger feed
+ * bucket; and the two receiver-led indexes written with each row, as before migration 6.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,16 +34,23 @@ const RECEIVER_COUNTS = values.ontvangers.split(',').map(Number);
 const ROUNDS = Number(values.herhaal);
 const BATCH = 500;
 
-const RECEIVER_INDEXES = ['aanwijzing_feed', 'aanwijzing_ontvanger_aangeboden'];
-const VARIANTS: ReadonlyArray<{ name: string; sql: string[] }> = [
-  { name: 'every index', sql: [] },
-  ...['aanwijzing_feed', 'aanwijzing_ontvanger_aangeboden', 'aanwijzing_aanleveraar', 'aanwijzing_open', 'aanwijzing_purge', 'aanwijzing_bsn']
-    .map((index) => ({ name: `without ${index}`, sql: [`DROP INDEX ${index}`] })),
-  { name: 'without both receiver indexes', sql: RECEIVER_INDEXES.map((i) => `DROP INDEX ${i}`) },
+/** The two receiver indexes as they were before migration 6: written with each row, led by the receiver. */
+const RECEIVER_LED = [
+  'DROP INDEX aanwijzing_feed_emmer',
+  'CREATE INDEX aanwijzing_feed ON aanwijzing (ontvanger_oin, volgnummer)',
+  'CREATE INDEX aanwijzing_ontvanger_aangeboden ON aanwijzing (ontvanger_oin, aangeboden)',
+];
+/** `fillList`: whether the periodic list's index is filled behind (migration 6) inside the measured time. */
+const VARIANTS: ReadonlyArray<{ name: string; sql: string[]; fillList: boolean }> = [
+  { name: 'as migrated (feed in buckets of 4,096, list filled behind: its cost included)', sql: [], fillList: true },
+  ...['aanwijzing_feed_emmer', 'aanwijzing_aanleveraar', 'aanwijzing_open', 'aanwijzing_purge', 'aanwijzing_bsn']
+    .map((index) => ({ name: `without ${index}`, sql: [`DROP INDEX ${index}`], fillList: true })),
+  { name: 'without the list index (nothing filled behind)', sql: [], fillList: false },
   {
-    name: 'both replaced by (volgnummer >> 14, ontvanger_oin, volgnummer)',
-    sql: [...RECEIVER_INDEXES.map((i) => `DROP INDEX ${i}`), 'CREATE INDEX feed_emmer ON aanwijzing (volgnummer >> 14, ontvanger_oin, volgnummer)'],
+    name: 'feed in buckets of 16,384 (>> 14)',
+    sql: ['DROP INDEX aanwijzing_feed_emmer', 'CREATE INDEX feed_emmer ON aanwijzing (volgnummer >> 14, ontvanger_oin, volgnummer)'], fillList: true,
   },
+  { name: 'before migration 6: both indexes led by ontvanger_oin, written with each row', sql: RECEIVER_LED, fillList: false },
 ];
 
 const INHOUD = JSON.stringify({
@@ -62,7 +70,7 @@ function signalRow(i: number, ontvangerOin: string, now: number): NewAanwijzing 
 }
 
 /** CPU microseconds per stored row for one variant. */
-function measure(dir: string, variant: { sql: string[] }, receivers: number): number {
+function measure(dir: string, variant: { sql: string[]; fillList: boolean }, receivers: number): number {
   const file = path.join(dir, 'indexen.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   const db = new Database(file);
@@ -76,8 +84,9 @@ function measure(dir: string, variant: { sql: string[] }, receivers: number): nu
     // The store's own insert path (the kenmerk check, the 23-column insert, positions counted in
     // memory as for a file batch); records are left out: the log's cost is not what varies here.
     const log = new SqliteProcessingLog(db);
-    log.stop();
+    log.personIndex.stop();
     const signals = new SqliteAanwijzingen(db, log);
+    signals.listIndex.stop();
     const receiverOins = Array.from({ length: receivers }, (_, i) => `00000001${String(i).padStart(12, '0')}`);
     const batch = db.transaction((from: number) => signals.withPositionsInMemory(() => {
       const now = Date.now();
@@ -87,6 +96,7 @@ function measure(dir: string, variant: { sql: string[] }, receivers: number): nu
     }));
     const before = process.cpuUsage();
     for (let i = 0; i < ROWS; i += BATCH) batch.immediate(i);
+    if (variant.fillList) signals.listIndex.fillAll();
     const used = process.cpuUsage(before);
     return (used.user + used.system) / ROWS;
   } finally {

@@ -7,14 +7,21 @@ const IDS = ['opt-out-een', 'aanwijzing', 'bestand', 'tls'];
 t.test('no options: every scenario, full settings', async (t) => {
   const options = parseRunOptions([], IDS);
   t.same(options.only, []);
-  t.equal(options.settings, FULL_SETTINGS);
+  t.same(options.settings, FULL_SETTINGS);
+  t.equal(options.settings.fileReceivers, 'alle');
   t.equal(options.help, false);
 });
 
 t.test('--snel and --alleen (comma-separated or repeated)', async (t) => {
   const options = parseRunOptions(['--snel', '--alleen', 'tls,bestand', '--alleen', 'aanwijzing'], IDS);
-  t.equal(options.settings, QUICK_SETTINGS);
+  t.same(options.settings, QUICK_SETTINGS);
   t.same(options.only, ['tls', 'bestand', 'aanwijzing']);
+});
+
+t.test('--een-ontvanger sends the periodic file to one receiver, leaving the rest of the settings', async (t) => {
+  const options = parseRunOptions(['--een-ontvanger'], IDS);
+  t.same(options.settings, { ...FULL_SETTINGS, fileReceivers: 'een' });
+  t.equal(resultsFileName(new Date('2026-11-22T20:00:00Z'), options), '2026-11-22-een-ontvanger.json');
 });
 
 t.test('an unknown scenario or option is refused, naming it', async (t) => {

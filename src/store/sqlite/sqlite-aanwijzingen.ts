@@ -3,10 +3,17 @@ import type { AanwijzingRow, DecideChange, FeedPage, FeedQuery, InsertOutcome, N
 import { changedRow } from '../aanwijzing-rows.js';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
 import type { SqliteProcessingLog } from './sqlite-processing-log.js';
+import { IndexBehind } from './index-behind.js';
+
+/** Feed positions per bucket of the feed index (migration 6): `volgnummer >> FEED_BUCKET_BITS`. */
+const FEED_BUCKET_BITS = 12;
 
 const COLUMNS = `id, aanleveraar_oin AS aanleveraarOin, kenmerk, inhoud_hash AS inhoudHash, ontvanger_oin AS ontvangerOin,
   soort, regeling, gemeentecode, reden_code AS redenCode, bsn, inhoud, ondertekening, geldig_tot AS geldigTot, status, uitkomst, toelichting,
   teruggekoppeld, intrekkingsreden, vervangt, vervangen_door AS vervangenDoor, aangeboden, gewijzigd, volgnummer`;
+
+/** {@link COLUMNS} of the signal aliased `a` in a join. */
+const COLUMNS_OF_A = COLUMNS.split(',').map((column) => `a.${column.trim()}`).join(', ');
 
 /**
  * Aanwijzingen in SQLite. Every change takes the next number from `teller` inside its
@@ -23,7 +30,9 @@ export class SqliteAanwijzingen {
   readonly #update: Database.Statement;
   readonly #feedStatements = new Map<string, Database.Statement>();
   readonly #erase: Database.Statement<[string]>;
-  #list: Database.Statement | undefined;
+  #list: { indexed: Database.Statement; tail: Database.Statement } | undefined;
+  /** The periodic list's index (receiver, delivery time, id), kept behind the signals (migration 6). */
+  readonly listIndex: IndexBehind;
   readonly #setCounter: Database.Statement<[number]>;
   /** The last position handed out inside {@link withPositionsInMemory}; undefined outside it. */
   #batchPosition: number | undefined;
@@ -43,6 +52,14 @@ export class SqliteAanwijzingen {
     this.#byId = db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE id = ?`);
     this.#erase = db.prepare('UPDATE aanwijzing SET bsn = NULL, inhoud = NULL, ondertekening = NULL WHERE id = ?');
     this.#byKenmerk = db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE aanleveraar_oin = ? AND kenmerk = ?`);
+    // Suppressed signals (no receiver) are in no list. Rows are never deleted, so rowid is the order of writing.
+    this.listIndex = new IndexBehind(db, {
+      counter: 'aanwijzing_lijst',
+      lastSql: 'SELECT coalesce(max(rowid), 0) FROM aanwijzing',
+      fillSql: `INSERT INTO aanwijzing_lijst (ontvanger_oin, aangeboden, id)
+        SELECT ontvanger_oin, aangeboden, id FROM aanwijzing WHERE rowid > ? AND rowid <= ? AND ontvanger_oin <> '' ORDER BY 1, 2, 3`,
+    });
+    this.listIndex.schedule();
   }
 
   /**
@@ -86,6 +103,7 @@ export class SqliteAanwijzingen {
       r.gewijzigd, r.volgnummer);
     if (logLater) logLater.push(...records(created));
     else this.log.append(records(created));
+    this.listIndex.schedule();
     return { outcome: 'created', row: created };
   }
 
@@ -151,8 +169,13 @@ export class SqliteAanwijzingen {
     }).immediate();
   }
 
+  /**
+   * A page of the receiver's feed: the feed index bucket by bucket (4,096 positions each) from
+   * the cursor's bucket up to the counter's, until the page is full. A receiver at the head reads
+   * one bucket; one that starts from the beginning one per 4,096 positions written since.
+   */
   feed(query: FeedQuery, records: RecordsFor<readonly AanwijzingRow[]>): FeedPage {
-    const where = ['ontvanger_oin = @ontvangerOin', 'volgnummer > @after'];
+    const where = [`volgnummer >> ${FEED_BUCKET_BITS} = @emmer`, 'ontvanger_oin = @ontvangerOin', 'volgnummer > @after'];
     if (query.status !== undefined) where.push('status = @status');
     if (query.regeling !== undefined) where.push('regeling = @regeling');
     if (query.soort !== undefined) where.push('soort = @soort');
@@ -166,10 +189,14 @@ export class SqliteAanwijzingen {
       this.#feedStatements.set(sql, select);
     }
     return this.db.transaction((): FeedPage => {
-      const rows = select.all(query) as AanwijzingRow[];
+      const head = this.#current.get() as number;
+      const rows: AanwijzingRow[] = [];
+      for (let emmer = query.after >> FEED_BUCKET_BITS; emmer <= head >> FEED_BUCKET_BITS && rows.length < query.limit; emmer++) {
+        rows.push(...select.all({ ...query, emmer, limit: query.limit - rows.length }) as AanwijzingRow[]);
+      }
       this.log.append(records(rows));
       // A short page means everything up to the counter was examined: continue from there.
-      const last = rows.length < query.limit ? Math.max(query.after, this.#current.get() as number) : rows.at(-1)!.volgnummer;
+      const last = rows.length < query.limit ? Math.max(query.after, head) : rows.at(-1)!.volgnummer;
       return { rows, last };
     }).immediate();
   }
@@ -228,15 +255,26 @@ export class SqliteAanwijzingen {
 
   /**
    * One page of a receiver's signals delivered in [from, to), in delivery order (keyset on
-   * delivery time and id), with the page's processing records written first.
+   * delivery time and id), with the page's processing records written first. The list's index
+   * covers the signals up to its mark; those written after it are scanned and merged in.
    */
   listPage(ontvangerOin: string, from: number, to: number, after: { aangeboden: number; id: string } | undefined, limit: number,
     records: RecordsFor<readonly AanwijzingRow[]>): AanwijzingRow[] {
-    this.#list ??= this.db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE ontvanger_oin = @ontvangerOin AND aangeboden >= @from AND aangeboden < @to
-      AND (aangeboden > @afterTime OR (aangeboden = @afterTime AND id > @afterId)) ORDER BY aangeboden, id LIMIT @limit`);
+    // `aangeboden >= @afterTime` is implied by the keyset, and stated so the index range starts at the cursor.
+    const range = (t: string) => `${t}aangeboden >= @from AND ${t}aangeboden < @to AND ${t}aangeboden >= @afterTime
+      AND (${t}aangeboden > @afterTime OR (${t}aangeboden = @afterTime AND ${t}id > @afterId))`;
+    this.#list ??= {
+      indexed: this.db.prepare(`SELECT ${COLUMNS_OF_A} FROM aanwijzing_lijst l CROSS JOIN aanwijzing a ON a.id = l.id
+        WHERE l.ontvanger_oin = @ontvangerOin AND ${range('l.')} ORDER BY l.aangeboden, l.id LIMIT @limit`),
+      tail: this.db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE rowid > @mark AND ontvanger_oin = @ontvangerOin AND ${range('')}`),
+    };
     const list = this.#list;
     return this.db.transaction(() => {
-      const rows = list.all({ ontvangerOin, from, to, afterTime: after?.aangeboden ?? -1, afterId: after?.id ?? '', limit }) as AanwijzingRow[];
+      const params = { ontvangerOin, from, to, afterTime: after?.aangeboden ?? -1, afterId: after?.id ?? '', limit, mark: this.listIndex.mark() };
+      const indexed = list.indexed.all(params) as AanwijzingRow[];
+      const tail = list.tail.all(params) as AanwijzingRow[];
+      const rows = tail.length === 0 ? indexed
+        : [...indexed, ...tail].sort((a, b) => a.aangeboden - b.aangeboden || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
       if (rows.length > 0) this.log.append(records(rows));
       return rows;
     }).immediate();

@@ -1,15 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
+import { IndexBehind } from './index-behind.js';
 import { sameOperation, toPositionedRecord, type ProcessingLogPage, type ProcessingLogQuery, type ProcessingLogRow } from '../processing-log-query.js';
 
 /** Subject rows per multi-row insert (4 parameters each, far under SQLite's parameter limit). */
 const BATCH = 250;
-/** Records added to the per-person index per transaction: big enough to amortise, small enough not to hold the event loop long. */
-const INDEX_CHUNK = 50_000;
-/** How soon after a write the per-person index catches up (look-ups that follow each other share one run, sorted together). */
-const INDEX_DELAY_MS = 1000;
-/** When a run left more to do: the next chunk soon, so the index keeps up under sustained load. */
-const INDEX_BEHIND_DELAY_MS = 20;
 
 const COLUMNS = `s.nr, v.trace_id AS traceId, v.operation_id AS operationId, v.foreign_operation_id AS foreignOperationId,
   v.naam AS name, v.status, v.start_tijd AS startTime, v.eind_tijd AS endTime, v.verwerkingsactiviteit AS processingActivityId,
@@ -21,8 +16,8 @@ const COLUMNS = `s.nr, v.trace_id AS traceId, v.operation_id AS operationId, v.f
  * operation, and each data subject gets a narrow row; a record as the standard defines it is the
  * join of the two. A 10,000-BSN look-up thus writes one operation row and 10,000 small rows.
  *
- * The per-person index (migration 4) is filled behind the log by {@link indexPending}, scheduled
- * after each write: a request only appends. Searches for a person read the index up to its mark
+ * The per-person index (migration 4) is filled behind the log ({@link IndexBehind}, scheduled
+ * after each write): a request only appends. Searches for a person read the index up to its mark
  * and scan the records after the mark, so they are complete at every moment.
  */
 export class SqliteProcessingLog {
@@ -31,11 +26,8 @@ export class SqliteProcessingLog {
   readonly #insertSubjects: Database.Statement;
   readonly #queries = new Map<string, Database.Statement>();
   readonly #removeBefore: Database.Statement<[number]>;
-  readonly #mark: Database.Statement<[]>;
-  readonly #last: Database.Statement<[]>;
-  readonly #index: (mark: number, upto: number) => void;
-  #timer: NodeJS.Timeout | undefined;
-  #closed = false;
+  /** The per-person index, kept behind the log. */
+  readonly personIndex: IndexBehind;
 
   constructor(private readonly db: Database.Database) {
     this.#insertOperation = db.prepare(`INSERT INTO verwerking (trace_id, operation_id, foreign_operation_id, naam, status, start_tijd,
@@ -44,17 +36,14 @@ export class SqliteProcessingLog {
     this.#insertSubject = db.prepare(`${subjects}(?, ?, ?, ?)`);
     this.#insertSubjects = db.prepare(subjects + Array(BATCH).fill('(?, ?, ?, ?)').join(', '));
     this.#removeBefore = db.prepare('DELETE FROM verwerking WHERE eind_tijd < ?');
-    this.#mark = db.prepare("SELECT waarde FROM teller WHERE naam = 'verwerking_persoon'").pluck();
-    this.#last = db.prepare('SELECT coalesce(max(nr), 0) FROM verwerking_betrokkene').pluck();
-    // Sorted by the index key, so the inserts walk the newest bucket's pages in order.
-    const fill = db.prepare(`INSERT INTO verwerking_persoon (emmer, kort, nr)
-      SELECT nr >> 16, substr(betrokkene, 1, 8), nr FROM verwerking_betrokkene WHERE nr > ? AND nr <= ? ORDER BY 1, 2`);
-    const setMark = db.prepare("UPDATE teller SET waarde = ? WHERE naam = 'verwerking_persoon'");
-    this.#index = db.transaction((mark: number, upto: number) => {
-      fill.run(mark, upto);
-      setMark.run(upto);
+    this.personIndex = new IndexBehind(db, {
+      counter: 'verwerking_persoon',
+      lastSql: 'SELECT coalesce(max(nr), 0) FROM verwerking_betrokkene',
+      // Sorted by the index key, so the inserts walk the newest bucket's pages in order.
+      fillSql: `INSERT INTO verwerking_persoon (emmer, kort, nr)
+        SELECT nr >> 16, substr(betrokkene, 1, 8), nr FROM verwerking_betrokkene WHERE nr > ? AND nr <= ? ORDER BY 1, 2`,
     });
-    this.#schedule();
+    this.personIndex.schedule();
   }
 
   /** Appends records; call inside the transaction of the change they describe. */
@@ -77,37 +66,7 @@ export class SqliteProcessingLog {
       }
     }
     for (let i = 0; i < pending.length; i += 4) this.#insertSubject.run(pending.slice(i, i + 4));
-    this.#schedule();
-  }
-
-  /**
-   * Adds up to `max` records after the mark to the per-person index, in one transaction; returns
-   * how many positions it covered (0 when the index is up to date).
-   */
-  indexPending(max = INDEX_CHUNK): number {
-    const mark = this.#mark.get() as number;
-    const upto = Math.min(mark + max, this.#last.get() as number);
-    if (upto <= mark) return 0;
-    this.#index(mark, upto);
-    return upto - mark;
-  }
-
-  /** Stops background indexing (the store is closing); what is left is indexed after the next open. */
-  stop(): void {
-    this.#closed = true;
-    clearTimeout(this.#timer);
-  }
-
-  #schedule(delay = INDEX_DELAY_MS): void {
-    if (this.#timer || this.#closed) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      if (this.#closed || !this.db.open) return;
-      // One chunk per turn of the event loop, so requests are served in between.
-      const covered = this.indexPending();
-      if (covered === INDEX_CHUNK) this.#schedule(INDEX_BEHIND_DELAY_MS);
-      else if (covered > 0) this.#schedule();
-    }, delay).unref();
+    this.personIndex.schedule();
   }
 
   query(query: ProcessingLogQuery): ProcessingLogPage {
@@ -131,7 +90,7 @@ export class SqliteProcessingLog {
     }
     const rows = select.all({
       requester: query.requester, after: query.after, limit: query.limit,
-      ...(query.dataSubjectId !== undefined ? { subject: Buffer.from(query.dataSubjectId, 'hex'), mark: this.#mark.get() } : {}),
+      ...(query.dataSubjectId !== undefined ? { subject: Buffer.from(query.dataSubjectId, 'hex'), mark: this.personIndex.mark() } : {}),
       ...(query.name !== undefined ? { name: query.name } : {}),
     }) as ProcessingLogRow[];
     return {

@@ -207,9 +207,12 @@ export class SqliteStore implements Store {
 
   /** Brings the per-person index of the processing log up to date now (it otherwise follows within a second); returns the positions covered. */
   async indexProcessingLog(): Promise<number> {
-    let total = 0;
-    for (let n = this.#log.indexPending(); n > 0; n = this.#log.indexPending()) total += n;
-    return total;
+    return this.#log.personIndex.fillAll();
+  }
+
+  /** Brings the index of the periodic list up to date now (it otherwise follows within a second); returns the positions covered. */
+  async indexReceiverLists(): Promise<number> {
+    return this.#aanwijzingen.listIndex.fillAll();
   }
 
   /**
@@ -234,7 +237,8 @@ export class SqliteStore implements Store {
     clearTimeout(this.#checkpointerIdle);
     await this.#checkpointer?.stop();
     this.#logGroup.flush();
-    this.#log.stop();
+    this.#log.personIndex.stop();
+    this.#aanwijzingen.listIndex.stop();
     if (this.#db.open) this.#db.close();
   }
 }

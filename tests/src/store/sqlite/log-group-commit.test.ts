@@ -19,7 +19,7 @@ async function setUp(t: { testdir(): string; teardown(fn: () => unknown): void }
   await SqliteStore.open(file).close();
   const db = new Database(file);
   const log = new SqliteProcessingLog(db);
-  t.teardown(() => { log.stop(); if (db.open) db.close(); });
+  t.teardown(() => { log.personIndex.stop(); if (db.open) db.close(); });
   const group = new LogGroupCommit(db, log);
   const subjects = () => db.prepare('SELECT count(*) FROM verwerking_betrokkene').pluck().get() as number;
   return { db, log, group, subjects };
