@@ -24,9 +24,9 @@ const GELDIG_TOT = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0
  * One aanwijzing as UWV delivers it (the README's walk-through): a possible right to bijstand in
  * Amsterdam, because the person's WW ends. Unique per `kenmerk`.
  */
-export function aanwijzingJson(kenmerk: string, bsn: string): string {
+export function aanwijzingJson(kenmerk: string, bsn: string, gemeentecode = '0363'): string {
   return JSON.stringify({
-    kenmerk, soort: 'MOGELIJK_RECHT', regeling: 'ALGEMENE_BIJSTAND', burgerservicenummer: bsn, gemeentecode: '0363', geldigTot: GELDIG_TOT,
+    kenmerk, soort: 'MOGELIJK_RECHT', regeling: 'ALGEMENE_BIJSTAND', burgerservicenummer: bsn, gemeentecode, geldigTot: GELDIG_TOT,
     aanleiding: { redenCode: 'INKOMEN_ONDER_NORM', criteria: ['WW_EINDIGT'], toelichting: 'Uw WW-uitkering stopt binnenkort; mogelijk heeft u recht op bijstand.' },
   });
 }
@@ -62,12 +62,18 @@ export interface SignedFile {
 
 /**
  * Writes an NDJSON file of `bsns.length` aanwijzingen, digesting it on the way (a sender never holds
- * a monthly file in memory either), and signs the digest.
+ * a monthly file in memory either), and signs the digest. The lines go to `gemeentecodes` in a
+ * scrambled order (as a file sorted by person would), so consecutive lines rarely share a receiver.
  */
-export async function writeSignedFile(file: string, signer: Signer, kenmerkPrefix: string, bsns: Iterable<string>): Promise<SignedFile> {
+export async function writeSignedFile(file: string, signer: Signer, kenmerkPrefix: string, bsns: Iterable<string>,
+  gemeentecodes: readonly string[] = ['0363']): Promise<SignedFile> {
   const writer = new NdjsonWriter(file);
   let lines = 0;
-  for (const bsn of bsns) await writer.line(aanwijzingJson(`${kenmerkPrefix}-${lines++}`, bsn));
+  for (const bsn of bsns) {
+    // Knuth's multiplicative hash of the line number: deterministic, and spread evenly over the codes.
+    const code = gemeentecodes[(Math.imul(lines, 2654435761) >>> 0) % gemeentecodes.length]!;
+    await writer.line(aanwijzingJson(`${kenmerkPrefix}-${lines++}`, bsn, code));
+  }
   const { bytes, digest } = await writer.close();
   return { file, lines, bytes, digest, payloadSignature: await signDigest({ digest, ...signer, alg: 'PS256' }) };
 }

@@ -23,6 +23,7 @@ export function helpText(ids: ReadonlyArray<{ id: string; description: string }>
     'Options:',
     '  --snel              quick run: register of 100,000, 3-second load runs, files of 10,000 and 100,000 lines',
     '  --alleen <ids>      only these scenarios (comma-separated, or the option repeated)',
+    '  --een-ontvanger     the periodic file to one receiver (Amsterdam) instead of 342 municipalities',
     '  --profiel <dir>     write a V8 CPU profile of the gateway process to <dir> (open in Chrome DevTools)',
     '  --help              this text',
     '',
@@ -42,6 +43,7 @@ export function parseRunOptions(argv: readonly string[], knownIds: readonly stri
       snel: { type: 'boolean', default: false },
       alleen: { type: 'string', multiple: true },
       profiel: { type: 'string' },
+      'een-ontvanger': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -52,7 +54,7 @@ export function parseRunOptions(argv: readonly string[], knownIds: readonly stri
   if (unknown.length > 0) throw new TypeError(`unknown scenario ${unknown.join(', ')}; known: ${knownIds.join(', ')}`);
   return {
     help: values.help ?? false,
-    settings: values.snel ? QUICK_SETTINGS : FULL_SETTINGS,
+    settings: { ...(values.snel ? QUICK_SETTINGS : FULL_SETTINGS), ...(values['een-ontvanger'] ? { fileReceivers: 'een' as const } : {}) },
     only,
     ...(values.profiel ? { profileDir: values.profiel } : {}),
   };
@@ -60,6 +62,6 @@ export function parseRunOptions(argv: readonly string[], knownIds: readonly stri
 
 /** The results file name: the date, and what kind of run it was, so a quick or partial run never overwrites a full one. */
 export function resultsFileName(date: Date, options: Pick<RunOptions, 'settings' | 'only'>): string {
-  const suffix = [options.settings.quick ? 'snel' : '', options.only.length > 0 ? `alleen-${options.only.join('+')}` : ''].filter(Boolean).join('-');
+  const suffix = [options.settings.quick ? 'snel' : '', options.settings.fileReceivers === 'een' ? 'een-ontvanger' : '', options.only.length > 0 ? `alleen-${options.only.join('+')}` : ''].filter(Boolean).join('-');
   return `${date.toISOString().slice(0, 10)}${suffix ? `-${suffix}` : ''}.json`;
 }

@@ -19,7 +19,8 @@ import { helpText, parseRunOptions, resultsFileName, type RunOptions } from './r
 import type { ScenarioContext } from './scenario.js';
 import { RUN_ORDER, SCENARIOS } from './scenarios/index.js';
 import { seedRegister, type SeededRegister } from './seed-register.js';
-import { createWorkspace, type BenchParty } from './workspace.js';
+import { allGemeentecodes } from './file-generator.js';
+import { createWorkspace, municipalReceivers, type BenchParty } from './workspace.js';
 
 const log = (message: string) => process.stderr.write(`# ${message}\n`);
 
@@ -41,7 +42,8 @@ const started = new Date();
 let machine = describeMachine();
 log(`${settings.quick ? 'quick' : 'full'} run of ${selected.map((s) => s.id).join(', ')} on ${machine.cpus}, load average ${machine.loadAverage.start}`);
 
-const workspace = await createWorkspace();
+// Every municipality receives for itself, so the periodic file fans out as a monthly file does.
+const workspace = await createWorkspace(undefined, { receivers: municipalReceivers(allGemeentecodes(), ['ALGEMENE_BIJSTAND']) });
 let register: SeededRegister | undefined;
 if (selected.some((s) => s.needsRegister)) {
   log(`seeding ${formatNumber(settings.optOuts)} opt-outs and ${formatNumber(settings.processingRecords)} processing records`);

@@ -23,6 +23,12 @@ export interface BenchSettings {
   readonly warmupBulkLookups: number;
   /** Line counts of the two periodic files: the smaller shows whether memory stays flat. */
   readonly fileLines: readonly [small: number, large: number];
+  /**
+   * Who the periodic file's lines go to: `alle` spreads them over every municipality of 2026, each
+   * its own receiver (342, as a monthly file fans out); `een` sends all to Amsterdam (the cheap
+   * case the table showed before 2026-11-23's fourth session: one receiver's part of each index).
+   */
+  readonly fileReceivers: 'alle' | 'een';
   /** Seconds of each new-connections run, and connections being set up at once. */
   readonly tlsSeconds: number;
   readonly tlsConcurrency: number;
@@ -30,12 +36,12 @@ export interface BenchSettings {
 
 export const FULL_SETTINGS: BenchSettings = {
   quick: false, optOuts: 1_000_000, processingRecords: 1_000_000, seconds: 10, warmupSeconds: 2, connections: 16,
-  deliveries: 5_000, warmupDeliveries: 500, bulkLookups: 30, warmupBulkLookups: 3, fileLines: [100_000, 1_000_000], tlsSeconds: 5, tlsConcurrency: 4,
+  deliveries: 5_000, warmupDeliveries: 500, bulkLookups: 30, warmupBulkLookups: 3, fileLines: [100_000, 1_000_000], fileReceivers: 'alle', tlsSeconds: 5, tlsConcurrency: 4,
 };
 
 export const QUICK_SETTINGS: BenchSettings = {
   quick: true, optOuts: 100_000, processingRecords: 100_000, seconds: 3, warmupSeconds: 1, connections: 16,
-  deliveries: 1_000, warmupDeliveries: 200, bulkLookups: 10, warmupBulkLookups: 2, fileLines: [10_000, 100_000], tlsSeconds: 2, tlsConcurrency: 4,
+  deliveries: 1_000, warmupDeliveries: 200, bulkLookups: 10, warmupBulkLookups: 2, fileLines: [10_000, 100_000], fileReceivers: 'alle', tlsSeconds: 2, tlsConcurrency: 4,
 };
 
 /** What a scenario gets to work with. */

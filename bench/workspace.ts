@@ -41,14 +41,17 @@ export interface Workspace {
  * delegations, receivers) with the certificates swapped for the fresh ones.
  */
 export async function createWorkspace(parties: readonly BenchParty[] = ['uwv', 'amsterdam', 'leverancier'],
-  options: { extraParties?: readonly ExtraParty[]; postgres?: boolean } = {}): Promise<Workspace> {
+  options: { extraParties?: readonly ExtraParty[]; receivers?: readonly ExtraParty[]; postgres?: boolean } = {}): Promise<Workspace> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ketenpoort-bench-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const extra = options.extraParties ?? [];
   const pki = await initDevPki({ dir: path.join(dir, 'pki'), parties: [...parties.map((id) => BENCH_PARTIES[id]), ...extra] });
   const registry = YAML.parse(readFileSync(projectPath('config', 'partijen.dev.yaml'), 'utf8')) as { partijen: Array<{ id: string }> };
-  registry.partijen = [...registry.partijen.filter((p) => (parties as readonly string[]).includes(p.id)), ...extra]
-    .map((p) => ({ ...p, certificaten: [pki.party(p.id).cert] }));
+  registry.partijen = [
+    ...[...registry.partijen.filter((p) => (parties as readonly string[]).includes(p.id)), ...extra].map((p) => ({ ...p, certificaten: [pki.party(p.id).cert] })),
+    // Receivers that never connect in a benchmark need no certificate (an RSA key each would take seconds).
+    ...(options.receivers ?? []),
+  ];
   const partiesFile = path.join(dir, 'partijen.yaml');
   writeFileSync(partiesFile, YAML.stringify(registry));
   // --postgres: the same scenario on PostgreSQL (a cluster of the benchmark's own on loopback, removed at exit).
@@ -65,4 +68,16 @@ export async function createWorkspace(parties: readonly BenchParty[] = ['uwv', '
 export function clientTls(workspace: Workspace, party: BenchParty): { ca: Buffer; cert: Buffer; key: Buffer } {
   const leaf = workspace.pki.party(party);
   return { ca: readFileSync(workspace.pki.trustAnchors), cert: readFileSync(leaf.chain), key: readFileSync(leaf.key) };
+}
+
+/**
+ * One receiving municipality per gemeentecode of 2026 except Amsterdam (0363, a party of its own),
+ * each receiving `regelingen` for its own code: how a monthly file really fans out (the OIN is
+ * `00000099` + the code zero-padded, like Amsterdam's).
+ */
+export function municipalReceivers(gemeentecodes: readonly string[], regelingen: readonly string[]): ExtraParty[] {
+  return gemeentecodes.filter((code) => code !== '0363').map((code) => ({
+    id: `gemeente-${code}`, oin: `00000099${code.padStart(12, '0')}`, naam: `Gemeente ${code} (bench)`, rollen: ['ontvanger'],
+    ontvangt: [{ gemeentecodes: [code], regelingen }],
+  }));
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signerOf, writeSignedFile } from '../aanwijzing-bodies.js';
 import { UNREGISTERED_FROM, bsnSequence } from '../bsn.js';
+import { allGemeentecodes } from '../file-generator.js';
 import { atLeast, atMost, formatMegabytes, formatNumber, ratioOf, worst, type Row } from '../report.js';
 import type { Scenario, ScenarioContext } from '../scenario.js';
 
@@ -42,7 +43,8 @@ export const periodicFile: Scenario = {
   needsRegister: false,
   async run(ctx) {
     const [small, large] = ctx.settings.fileLines;
-    const title = `periodic file, ${formatNumber(large)} lines (NDJSON, signed)`;
+    const receivers = ctx.settings.fileReceivers === 'alle' ? `${allGemeentecodes().length} receivers` : 'one receiver';
+    const title = `periodic file, ${formatNumber(large)} lines (NDJSON, signed, ${receivers})`;
     if (!await fileEndpointAvailable(ctx)) {
       return [{ id: ID, scenario: title, figure: 'not available yet (no POST /v1/aanleveringen in the contract)', baseline: '—', target: `≥ ${formatNumber(TARGET_LINES_PER_SECOND)} lines/s`, verdict: 'not available' }];
     }
@@ -88,7 +90,8 @@ async function deliverFile(ctx: ScenarioContext, lines: number, firstBsn: number
   const file = path.join(ctx.workspace.dir, `aanlevering-${lines}.ndjson`);
   ctx.log(`periodic file: writing and signing ${formatNumber(lines)} lines`);
   const generateStarted = performance.now();
-  const signed = await writeSignedFile(file, signerOf(ctx.workspace, 'uwv'), `BESTAND-${Date.now().toString(36)}-${lines}`, bsnSequence(firstBsn, lines));
+  const gemeentecodes = ctx.settings.fileReceivers === 'alle' ? allGemeentecodes() : ['0363'];
+  const signed = await writeSignedFile(file, signerOf(ctx.workspace, 'uwv'), `BESTAND-${Date.now().toString(36)}-${lines}`, bsnSequence(firstBsn, lines), gemeentecodes);
   const generateSeconds = (performance.now() - generateStarted) / 1000;
 
   const gateway = await ctx.restartGateway(`gateway-file-${lines}`);
