@@ -53,7 +53,8 @@ export async function createWorkspace(parties: readonly BenchParty[] = ['uwv', '
     ...(options.receivers ?? []),
   ];
   const partiesFile = path.join(dir, 'partijen.yaml');
-  writeFileSync(partiesFile, YAML.stringify(registry));
+  // No anchors for shared objects: the gateway refuses a registry with many aliases (a YAML bomb guard).
+  writeFileSync(partiesFile, YAML.stringify(registry, { aliasDuplicateObjects: false }));
   // --postgres: the same scenario on PostgreSQL (a cluster of the benchmark's own on loopback, removed at exit).
   let databaseUrl = `sqlite:${path.join(dir, 'kp.db')}`;
   if (options.postgres) {
