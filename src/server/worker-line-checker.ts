@@ -11,9 +11,12 @@ const WORKER_ENTRY = new URL(`./file-line-worker.${FROM_SOURCE ? 'ts' : 'js'}`, 
 
 /**
  * The worker holds a few batches (a few MB); without limits V8 would let its heap grow with the
- * garbage of a million parsed lines, and the gateway's peak RSS with it.
+ * garbage of a million parsed lines, and the gateway's peak RSS with it. Its young generation is
+ * where a line's garbage dies: at 16 MB the worker spent ~20 % of its time collecting and held the
+ * storing thread up; 48 MB bought ~12 % more lines/s for ~17 MB of peak RSS (64 MB: over 300 MB;
+ * `npm run bench -- --alleen bestand`, BENCHMARKS.md).
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 48 };
 
 /** Starts the worker: the built entry as it is; from source (tests, `tsx`), with tsx registered in the worker first. */
 function startWorker(workerData: FileLineWorkerData): Worker {
