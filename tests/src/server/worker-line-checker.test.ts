@@ -5,7 +5,7 @@ import { loadRegelingen } from '../../../src/config/regelingen-file.js';
 import { projectPath } from '../../../src/config/project-paths.js';
 import { BATCH_LINES, type CheckedBatch, type LineCheckJob } from '../../../src/domain/aanleveringen/file-line-checks.js';
 import { loadContract } from '../../../src/server/contract.js';
-import { WorkerLineChecker } from '../../../src/server/worker-line-checker.js';
+import { BATCHES_AHEAD, WorkerLineChecker } from '../../../src/server/worker-line-checker.js';
 import { testRegistry } from '../../helpers/gateway-harness.js';
 
 const registry = testRegistry();
@@ -42,14 +42,14 @@ t.test('a file checked in the worker: every line, in order, with the checkpoints
   t.equal(batches.at(-1)!.positie, Buffer.byteLength(`${lines.join('\n')}\n`));
 });
 
-t.test('the worker runs at most two batches ahead of the caller', async (t) => {
+t.test('the worker runs at most BATCHES_AHEAD batches ahead of the caller', async (t) => {
   const job = fileOf(t, Array.from({ length: 10 * BATCH_LINES }, (_, i) => delivery(`K-${i}`)));
   let asked = 0;
   let taken = 0;
   for await (const batch of checker.batches(job, () => { asked += 1; return Date.now(); })) {
     taken += 1;
     await new Promise((resolve) => setTimeout(resolve, 20)); // a slow store
-    t.ok(asked <= taken + 2, `after ${taken} batch(es) taken, ${asked} asked for`);
+    t.ok(asked <= taken + BATCHES_AHEAD, `after ${taken} batch(es) taken, ${asked} asked for`);
     if (batch.last) break;
   }
   t.equal(taken, 11, 'ten full batches and the (empty) last one');
