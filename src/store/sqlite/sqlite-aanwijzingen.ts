@@ -7,6 +7,14 @@ import { IndexBehind } from './index-behind.js';
 
 /** Feed positions per bucket of the feed index (migration 6): `volgnummer >> FEED_BUCKET_BITS`. */
 const FEED_BUCKET_BITS = 12;
+/**
+ * The feed-index bucket of a position, as SQLite computes it (`volgnummer >> 12`, 64-bit). Not
+ * JavaScript's `>>`: that cuts to 32 bits, and a cursor may be any safe integer (past 2^31 it
+ * would turn negative, and a feed would then walk half a million empty buckets).
+ */
+export function feedBucket(position: number): number {
+  return Math.floor(position / 2 ** FEED_BUCKET_BITS);
+}
 
 const COLUMNS = `id, aanleveraar_oin AS aanleveraarOin, kenmerk, inhoud_hash AS inhoudHash, ontvanger_oin AS ontvangerOin,
   soort, regeling, gemeentecode, reden_code AS redenCode, bsn, inhoud, ondertekening, geldig_tot AS geldigTot, status, uitkomst, toelichting,
@@ -191,7 +199,7 @@ export class SqliteAanwijzingen {
     return this.db.transaction((): FeedPage => {
       const head = this.#current.get() as number;
       const rows: AanwijzingRow[] = [];
-      for (let emmer = query.after >> FEED_BUCKET_BITS; emmer <= head >> FEED_BUCKET_BITS && rows.length < query.limit; emmer++) {
+      for (let emmer = feedBucket(query.after); emmer <= feedBucket(head) && rows.length < query.limit; emmer++) {
         rows.push(...select.all({ ...query, emmer, limit: query.limit - rows.length }) as AanwijzingRow[]);
       }
       this.log.append(records(rows));

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import type { AanwijzingRow, NewAanwijzing } from '../../../../src/store/aanwijzing-rows.js';
 import { SQLITE_MIGRATIONS } from '../../../../src/store/sqlite/migrations.js';
+import { feedBucket } from '../../../../src/store/sqlite/sqlite-aanwijzingen.js';
 import { SqliteStore } from '../../../../src/store/sqlite/sqlite-store.js';
 
 const UWV = '00000099000000000101';
@@ -46,6 +47,10 @@ t.test('the feed finds a receiver\'s signals across position buckets, skipping n
   t.same((await feed(9_003, 2)).rows, [], 'nothing after the head');
   t.same((await feed(0, 10, 'AANGEBODEN')).rows.map((r) => r.kenmerk), ['A-1', 'A-2', 'A-3'], 'a filter applies in every bucket');
   t.same(await feed(20_000, 5), { rows: [], last: 20_000 }, 'a cursor past the head stays where it is');
+  // Any safe integer decodes as a cursor: one past 2^31 must not wrap to a negative bucket (and a scan of millions).
+  for (const far of [2 ** 31 + 5, 2 ** 32 + 1, Number.MAX_SAFE_INTEGER]) {
+    t.same(await feed(far, 5), { rows: [], last: far }, `a cursor of ${far}`);
+  }
 
   // A change moves the signal to the head: it appears again, once, in its new state.
   const changed = await store.changeAanwijzing(first.rows[0]!.id, () => ({ status: 'INGETROKKEN', intrekkingsreden: 'test', gewijzigd: 2 }), () => []);
@@ -119,4 +124,13 @@ t.test('migration 6 indexes the periodic list of an existing store, without supp
   t.equal(check.prepare("SELECT waarde FROM teller WHERE naam = 'aanwijzing_lijst'").pluck().get(), 3, 'the mark covers every existing row');
   t.same((await store.aanwijzingListPage(AMSTERDAM, 0, 10, undefined, 10, () => [])).map((r) => r.id), ['id-3', 'id-1']);
   t.same((await store.aanwijzingFeed({ ontvangerOin: AMSTERDAM, after: 0, limit: 10 }, () => [])).rows.map((r) => r.id), ['id-1', 'id-3'], 'the feed reads the new index');
+});
+
+t.test('a position\'s feed bucket is SQLite\'s (64-bit), also for cursors past 2^31', async (t) => {
+  const db = new Database(':memory:');
+  t.teardown(() => db.close());
+  const sqlite = db.prepare('SELECT ? >> 12').pluck();
+  for (const position of [0, 1, 4_095, 4_096, 9_003, 2 ** 31 - 1, 2 ** 31 + 5, 2 ** 32 + 1, Number.MAX_SAFE_INTEGER]) {
+    t.equal(feedBucket(position), Number(sqlite.safeIntegers(true).get(BigInt(position))), `position ${position}`);
+  }
 });
