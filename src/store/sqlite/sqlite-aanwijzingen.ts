@@ -268,23 +268,30 @@ export class SqliteAanwijzingen {
    */
   listPage(ontvangerOin: string, from: number, to: number, after: { aangeboden: number; id: string } | undefined, limit: number,
     records: RecordsFor<readonly AanwijzingRow[]>): AanwijzingRow[] {
-    // `aangeboden >= @afterTime` is implied by the keyset, and stated so the index range starts at the cursor.
-    const range = (t: string) => `${t}aangeboden >= @from AND ${t}aangeboden < @to AND ${t}aangeboden >= @afterTime
-      AND (${t}aangeboden > @afterTime OR (${t}aangeboden = @afterTime AND ${t}id > @afterId))`;
-    this.#list ??= {
-      indexed: this.db.prepare(`SELECT ${COLUMNS_OF_A} FROM aanwijzing_lijst l CROSS JOIN aanwijzing a ON a.id = l.id
-        WHERE l.ontvanger_oin = @ontvangerOin AND ${range('l.')} ORDER BY l.aangeboden, l.id LIMIT @limit`),
-      tail: this.db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE rowid > @mark AND ontvanger_oin = @ontvangerOin AND ${range('')}`),
-    };
+    this.#list ??= this.#listStatements();
     const list = this.#list;
     return this.db.transaction(() => {
       const params = { ontvangerOin, from, to, afterTime: after?.aangeboden ?? -1, afterId: after?.id ?? '', limit, mark: this.listIndex.mark() };
       const indexed = list.indexed.all(params) as AanwijzingRow[];
-      const tail = list.tail.all(params) as AanwijzingRow[];
+      const tail = list.tail.all(params) as AanwijzingRow[]; // at most `limit` too: a page holds no more than two
       const rows = tail.length === 0 ? indexed
         : [...indexed, ...tail].sort((a, b) => a.aangeboden - b.aangeboden || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
       if (rows.length > 0) this.log.append(records(rows));
       return rows;
     }).immediate();
+  }
+
+  /** The two reads of a list page: the index up to its mark, and the signals after the mark. */
+  #listStatements(): { indexed: Database.Statement; tail: Database.Statement } {
+    // `aangeboden >= @afterTime` is implied by the keyset, and stated so the index range starts at the cursor.
+    const range = (t: string) => `${t}aangeboden >= @from AND ${t}aangeboden < @to AND ${t}aangeboden >= @afterTime
+      AND (${t}aangeboden > @afterTime OR (${t}aangeboden = @afterTime AND ${t}id > @afterId))`;
+    return {
+      indexed: this.db.prepare(`SELECT ${COLUMNS_OF_A} FROM aanwijzing_lijst l CROSS JOIN aanwijzing a ON a.id = l.id
+        WHERE l.ontvanger_oin = @ontvangerOin AND ${range('l.')} ORDER BY l.aangeboden, l.id LIMIT @limit`),
+      // The tail is short while the index keeps up, but after a stop it can be long: bounded here as well.
+      tail: this.db.prepare(`SELECT ${COLUMNS} FROM aanwijzing WHERE rowid > @mark AND ontvanger_oin = @ontvangerOin AND ${range('')}
+        ORDER BY aangeboden, id LIMIT @limit`),
+    };
   }
 }
