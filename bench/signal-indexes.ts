@@ -1,6 +1,6 @@
 /**
  * What each index of the `aanwijzing` table costs a stored signal: `npm run bench:indexen`
- * (`-- --rijen 200000 --ontvangers 1,342 --herhaal 2`). Issue 8's file scenario is bound by the
+ * (`-- --rijen 200000 --ontvangers 1,342 --herhaal 2 --paginas 4096,8192`). Issue 8's file scenario is bound by the
  * main thread's SQLite inserts; this measures them without the gateway around them.
  *
  * For each variant, a fresh database with the embedded store's migrations gets N signals in
@@ -8,7 +8,8 @@
  * ascending, the receiver taken round-robin from R receivers), with automatic checkpoints off (the
  * gateway checkpoints from another thread while files run). The figure is CPU time (user + system)
  * per row: less disturbed than wall time by the other tenants of a shared machine, still noisy —
- * repeat (`--herhaal`) and compare within one run. Variants: the schema as migrated (the periodic
+ * repeat (`--herhaal`) and compare within one run; `--paginas` compares page sizes of the file
+ * (default: the store's own). Variants: the schema as migrated (the periodic
  * list's index filled behind within the measured time); each index dropped in turn; a larger feed
  * bucket; and the two receiver-led indexes written with each row, as before migration 6.
  */
@@ -21,6 +22,7 @@ import type { NewAanwijzing } from '../src/store/aanwijzing-rows.js';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { SqliteAanwijzingen } from '../src/store/sqlite/sqlite-aanwijzingen.js';
 import { SqliteProcessingLog } from '../src/store/sqlite/sqlite-processing-log.js';
+import { PAGE_SIZE } from '../src/store/sqlite/sqlite-store.js';
 import { describeMachine } from './machine.js';
 import { formatNumber } from './report.js';
 
@@ -28,10 +30,12 @@ const { values } = parseArgs({ options: {
   rijen: { type: 'string', default: '200000' },
   ontvangers: { type: 'string', default: '1,342' },
   herhaal: { type: 'string', default: '2' },
+  paginas: { type: 'string', default: String(PAGE_SIZE) },
 } });
 const ROWS = Number(values.rijen);
 const RECEIVER_COUNTS = values.ontvangers.split(',').map(Number);
 const ROUNDS = Number(values.herhaal);
+const PAGE_SIZES = values.paginas.split(',').map(Number);
 const BATCH = 500;
 
 /** The two receiver indexes as they were before migration 6: written with each row, led by the receiver. */
@@ -70,11 +74,12 @@ function signalRow(i: number, ontvangerOin: string, now: number): NewAanwijzing 
 }
 
 /** CPU microseconds per stored row for one variant. */
-function measure(dir: string, variant: { sql: string[]; fillList: boolean }, receivers: number): number {
+function measure(dir: string, variant: { sql: string[]; fillList: boolean }, receivers: number, pageSize: number): number {
   const file = path.join(dir, 'indexen.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   const db = new Database(file);
   try {
+    db.pragma(`page_size = ${pageSize}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('cache_size = -32768'); // as the store
@@ -108,17 +113,18 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'ketenpoort-indexen-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const machine = describeMachine();
 console.log(`# ${formatNumber(ROWS)} signals per variant in transactions of ${BATCH}; ${machine.cpus}, Node ${machine.node}, load average ${machine.loadAverage.start}`);
-const results: Record<string, Record<number, number[]>> = {};
+const columns = RECEIVER_COUNTS.flatMap((receivers) => PAGE_SIZES.map((pageSize) => ({ receivers, pageSize, key: `${receivers}/${pageSize}` })));
+const results: Record<string, Record<string, number[]>> = {};
 for (let round = 0; round < ROUNDS; round++) {
-  for (const receivers of RECEIVER_COUNTS) {
+  for (const column of columns) {
     for (const variant of VARIANTS) {
-      ((results[variant.name] ??= {})[receivers] ??= []).push(measure(dir, variant, receivers));
+      ((results[variant.name] ??= {})[column.key] ??= []).push(measure(dir, variant, column.receivers, column.pageSize));
     }
   }
 }
-const header = ['variant', ...RECEIVER_COUNTS.map((r) => `${r} receiver${r === 1 ? '' : 's'}: µs CPU/row`)];
+const header = ['variant', ...columns.map((c) => `${c.receivers} receiver${c.receivers === 1 ? '' : 's'}${PAGE_SIZES.length > 1 ? `, pages of ${c.pageSize}` : ''}: µs CPU/row`)];
 console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
 for (const variant of VARIANTS) {
-  const cells = RECEIVER_COUNTS.map((r) => results[variant.name]![r]!.map((us) => us.toFixed(1)).join(' / '));
+  const cells = columns.map((c) => results[variant.name]![c.key]!.map((us) => us.toFixed(1)).join(' / '));
   console.log(`| ${variant.name} | ${cells.join(' | ')} |`);
 }

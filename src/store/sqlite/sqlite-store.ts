@@ -26,6 +26,12 @@ import type { NewOptOut, OptOutChange, OptOutRegistration, OptOutRow } from '../
  */
 export const GROUP_COMMIT_MAX_BSNS = 100;
 
+/** Page size of a new database file. */
+export const PAGE_SIZE = 8192;
+
+/** The writer checkpoints the WAL itself once it holds this much (in pages of the file's size). */
+const AUTOCHECKPOINT_BYTES = 40 * 2 ** 20;
+
 /** How long the WAL checkpointer thread outlives the last file batch. */
 const CHECKPOINTER_IDLE_MS = 2_000;
 
@@ -69,6 +75,10 @@ export class SqliteStore implements Store {
   static open(file: string, migrations: readonly Migration[] = SQLITE_MIGRATIONS): SqliteStore {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     const db = new Database(file);
+    // Pages of 8 KiB for a new file (an existing one keeps its size: WAL mode cannot change it).
+    // A monthly file's signal costs ~10 % less CPU to store than with 4 KiB (`npm run bench:indexen
+    // -- --paginas 4096,8192`: fewer pages a row, fewer WAL frames a commit).
+    db.pragma(`page_size = ${PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -78,7 +88,7 @@ export class SqliteStore implements Store {
     // and 36 MB more peak RSS during a monthly file), and checkpointing the WAL every 40 MB instead
     // of every 4 MB stops nearly every such request from paying for a checkpoint.
     db.pragma('cache_size = -32768');
-    db.pragma('wal_autocheckpoint = 10000');
+    db.pragma(`wal_autocheckpoint = ${Math.round(AUTOCHECKPOINT_BYTES / (db.pragma('page_size', { simple: true }) as number))}`);
     migrate(db, migrations);
     return new SqliteStore(db, file === ':memory:' ? undefined : file);
   }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import t from 'tap';
-import { GROUP_COMMIT_MAX_BSNS, SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { GROUP_COMMIT_MAX_BSNS, PAGE_SIZE, SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { SQLITE_MIGRATIONS } from '../../../src/store/sqlite/migrations.js';
 
 t.test('migrations run once, in order, and survive a reopen', async (t) => {
@@ -12,6 +12,32 @@ t.test('migrations run once, in order, and survive a reopen', async (t) => {
   const second = SqliteStore.open(file, extra);
   t.same(second.appliedMigrations(), [...SQLITE_MIGRATIONS.map((m) => m.version), 999], 'only the new one ran');
   await second.close();
+});
+
+t.test('a new file gets pages of PAGE_SIZE and the WAL limit in those pages; an existing file keeps its pages and still opens', async (t) => {
+  const dir = t.testdir({});
+  const pragmas = (file: string) => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return { pageSize: db.pragma('page_size', { simple: true }), journal: db.pragma('journal_mode', { simple: true }) };
+    } finally {
+      db.close();
+    }
+  };
+  await SqliteStore.open(`${dir}/nieuw.db`).close();
+  t.same(pragmas(`${dir}/nieuw.db`), { pageSize: PAGE_SIZE, journal: 'wal' });
+  t.equal(PAGE_SIZE, 8192);
+
+  // A store made before pages of 8 KiB: WAL mode fixes its page size, and it opens as it is.
+  const old = new Database(`${dir}/oud.db`);
+  old.pragma('page_size = 4096');
+  old.pragma('journal_mode = WAL');
+  old.exec('CREATE TABLE voorbeeld (x INTEGER)');
+  old.close();
+  const store = SqliteStore.open(`${dir}/oud.db`);
+  t.same(store.appliedMigrations(), SQLITE_MIGRATIONS.map((m) => m.version));
+  await store.close();
+  t.same(pragmas(`${dir}/oud.db`), { pageSize: 4096, journal: 'wal' });
 });
 
 t.test('a failing migration leaves nothing half-applied', async (t) => {
