@@ -5,12 +5,20 @@ import { v7 as uuidv7 } from 'uuid';
 
 /** A file being received: written to a `.part` file, made durable and named only when complete. */
 export interface SpoolWriter {
+  /** Takes the next chunk; it is kept (not copied) until written, so the caller must not change it. */
   write(chunk: Buffer): Promise<void>;
   /** Flushes to disk and gives the file its final name (the aanlevering id). */
   commit(id: string): Promise<void>;
   /** Removes what was written (the upload failed or was refused). */
   abort(): Promise<void>;
 }
+
+/**
+ * An upload arrives in chunks of a TLS record or so (~16 KB); they are gathered up to this many
+ * bytes and written with one call, instead of a write — a round trip to libuv's thread pool,
+ * awaited before the next chunk is read — per chunk.
+ */
+export const SPOOL_WRITE_BYTES = 1024 * 1024;
 
 /**
  * Where uploaded files wait until every line is processed. Only complete, verified files get a
@@ -30,11 +38,28 @@ export class FileSpool {
         await handle.close();
       }
     };
+    // The chunks are the request's own buffers, never reused by the socket: keeping them until the
+    // gathered write costs no copy.
+    let gathered: Buffer[] = [];
+    let gatheredBytes = 0;
+    const flush = async () => {
+      if (gathered.length === 0) return;
+      const [buffers, bytes] = [gathered, gatheredBytes];
+      gathered = [];
+      gatheredBytes = 0;
+      // libuv continues after a partial write, and reports what it wrote when the disk then refuses
+      // (full): a short count is that refusal, and the upload must fail rather than spool a short file.
+      const { bytesWritten } = await handle.writev(buffers);
+      if (bytesWritten !== bytes) throw new Error(`the spool took ${bytesWritten} of ${bytes} bytes (disk full?)`);
+    };
     return {
       write: async (chunk) => {
-        await handle.write(chunk);
+        gathered.push(chunk);
+        gatheredBytes += chunk.length;
+        if (gatheredBytes >= SPOOL_WRITE_BYTES) await flush();
       },
       commit: async (id) => {
+        await flush();
         await handle.sync(); // survives a crash of the machine, not only of the process
         await close();
         await rename(part, this.#file(id));

@@ -1,6 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import t from 'tap';
-import { FileSpool } from '../../../../src/domain/aanleveringen/spool.js';
+import { FileSpool, SPOOL_WRITE_BYTES } from '../../../../src/domain/aanleveringen/spool.js';
 
 const A = '0190b3d6-7a1e-7000-8000-000000000001';
 const B = '0190b3d6-7a1e-7000-8000-000000000002';
@@ -17,6 +18,27 @@ t.test('a committed file is in the spool under its aanlevering id; an aborted or
   t.equal(await spool.has(A), true);
   t.equal(await spool.has(B), false, 'another instance\'s aanlevering is not in this spool');
   t.same(readdirSync(dir), [A]);
+});
+
+t.test('chunks are gathered into larger writes: the committed file holds every byte in order, an aborted one nothing', async (t) => {
+  const dir = t.testdir({});
+  const spool = new FileSpool(dir);
+  // 2.5 gathers' worth in chunks of uneven sizes (a TLS record is ~16 KB), the last write partial.
+  const chunks: Buffer[] = [];
+  for (let bytes = 0; bytes < SPOOL_WRITE_BYTES * 2.5;) {
+    const chunk = randomBytes(1 + ((chunks.length * 7919) % 16_384));
+    chunks.push(chunk);
+    bytes += chunk.length;
+  }
+  const writer = await spool.create();
+  for (const chunk of chunks) await writer.write(chunk);
+  await writer.commit(A);
+  t.ok(readFileSync(`${dir}/${A}`).equals(Buffer.concat(chunks)), 'byte for byte');
+
+  const dropped = await spool.create();
+  for (const chunk of chunks.slice(0, 100)) await dropped.write(chunk);
+  await dropped.abort();
+  t.same(readdirSync(dir), [A], 'an abort with chunks still gathered leaves no file behind');
 });
 
 t.test('clean removes cut-off uploads and files of aanleveringen that are not unfinished', async (t) => {
