@@ -76,7 +76,7 @@ export class SqliteStore implements Store {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     const db = new Database(file);
     // Pages of 8 KiB for a new file (an existing one keeps its size: WAL mode cannot change it).
-    // A monthly file's signal costs ~10 % less CPU to store than with 4 KiB (`npm run bench:indexen
+    // A monthly file's signal costs ~9 % less CPU to store than with 4 KiB (`npm run bench:indexen
     // -- --paginas 4096,8192`: fewer pages a row, fewer WAL frames a commit).
     db.pragma(`page_size = ${PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');

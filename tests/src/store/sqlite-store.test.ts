@@ -14,7 +14,7 @@ t.test('migrations run once, in order, and survive a reopen', async (t) => {
   await second.close();
 });
 
-t.test('a new file gets pages of PAGE_SIZE and the WAL limit in those pages; an existing file keeps its pages and still opens', async (t) => {
+t.test('a new file gets pages of PAGE_SIZE; an existing file keeps its pages and still opens', async (t) => {
   const dir = t.testdir({});
   const pragmas = (file: string) => {
     const db = new Database(file, { readonly: true });
