@@ -6,7 +6,7 @@ import type { Clock } from '../security/clock.js';
 import type { ProcessingLogPage } from '../store/processing-log-query.js';
 import type { Store } from '../store/store.js';
 import { processingRecordFor, type OperationContext } from './operation-context.js';
-import type { Pseudonymiser } from './pseudonymiser.js';
+import type { PseudonymSource } from './pseudonymiser.js';
 
 type VerwerkingenPagina = components['schemas']['VerwerkingenPagina'];
 
@@ -18,7 +18,7 @@ const ACCESS_REQUEST_ACTIVITY = 'urn:nld:ketenpoort:verwerkingsactiviteit:inzage
  * and can find those about one person to answer an access request.
  */
 export class ProcessingLogService {
-  constructor(private readonly deps: { store: Store; clock: Clock; pseudonymiser: Pseudonymiser }) {}
+  constructor(private readonly deps: { store: Store; clock: Clock; pseudonymiser: PseudonymSource }) {}
 
   /** One page of the requester's records. */
   async list(ctx: OperationContext, request: { na?: string; limiet?: number; naam?: string }): Promise<VerwerkingenPagina> {

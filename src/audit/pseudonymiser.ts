@@ -1,11 +1,19 @@
 import { createHash, createHmac, hash } from 'node:crypto';
 
+/** What the services need of a pseudonymiser: one pseudonym at once, or many (perhaps on another thread). */
+export interface PseudonymSource {
+  /** The pseudonym of one BSN: HMAC-SHA-256, 64 hex characters. */
+  pseudonym(bsn: string): string;
+  /** The pseudonyms of these BSNs, in their order. */
+  pseudonyms(bsns: readonly string[]): Promise<string[]>;
+}
+
 /**
  * Turns a BSN into a stable pseudonym with a keyed hash (HMAC-SHA-256). Without the key the
  * pseudonym cannot be reversed by trying all 10⁹ BSNs, which a plain hash could. With the key, an
  * access request ("what did you process about me?") finds the records of one person.
  */
-export class Pseudonymiser {
+export class Pseudonymiser implements PseudonymSource {
   /** The key XOR ipad, followed by room for the BSN: the inner hash's input. */
   readonly #inner = Buffer.alloc(64 + 64);
   /** The key XOR opad, followed by the inner hash: the outer hash's input. */
@@ -30,6 +38,11 @@ export class Pseudonymiser {
     const length = this.#inner.write(bsn, 64, 'utf8');
     (hash('sha256', this.#inner.subarray(0, 64 + length), 'buffer') as unknown as Buffer).copy(this.#outer, 64);
     return hash('sha256', this.#outer, 'hex');
+  }
+
+  /** The pseudonyms of these BSNs, computed here and now. */
+  async pseudonyms(bsns: readonly string[]): Promise<string[]> {
+    return bsns.map((bsn) => this.pseudonym(bsn));
   }
 }
 

@@ -11,7 +11,6 @@ import { optOutsApi } from '../../api/opt-outs.js';
 import type { ApiServices } from '../../api/services.js';
 import type { GatewayConfig } from '../config/config-schema.js';
 import { ProcessingLogService } from '../audit/processing-log-service.js';
-import { Pseudonymiser } from '../audit/pseudonymiser.js';
 import { AanwijzingService, type PayloadSignatureCheck } from '../domain/aanwijzingen/aanwijzing-service.js';
 import { AanleveringService, FILE_FORMATS } from '../domain/aanleveringen/aanlevering-service.js';
 import { FileSpool } from '../domain/aanleveringen/spool.js';
@@ -41,6 +40,7 @@ import './request-context.js';
 import { traceFrom, transactionIdOf } from './tracing.js';
 import { tlsServerOptions, type TlsMaterial } from './tls-options.js';
 import { WorkerLineChecker } from './worker-line-checker.js';
+import { ParallelPseudonymiser } from './parallel-pseudonymiser.js';
 
 /** Everything the gateway needs from outside; the launcher builds these, tests pass their own. */
 export interface GatewayDeps {
@@ -88,7 +88,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   const authorizer = new BearerAuthorizer({ tokens: deps.tokens, registry: deps.registry });
   const validator = new RequestValidator(contract);
   const tokenEndpointUrl = `${config.api.publicUrl}${API_PREFIX}/oauth/token`;
-  const pseudonymiser = new Pseudonymiser(deps.pseudonymKey);
+  const pseudonymiser = new ParallelPseudonymiser(deps.pseudonymKey);
   const aanwijzingen = new AanwijzingService({
     store: deps.store,
     registry: deps.registry,
@@ -209,6 +209,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   });
   app.addHook('onClose', async () => {
     await services.aanleveringen.stop();
+    await pseudonymiser.close();
   });
   registerMethodNotAllowed(app, contract);
   return app;

@@ -1,13 +1,13 @@
 import { on } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CheckedBatch, LineCheckJob, LineChecker } from '../domain/aanleveringen/file-line-checks.js';
 import type { Party } from '../domain/party-registry.js';
 import type { Regelingen } from '../domain/regelingen-config.js';
 import type { JsonSchema } from './contract.js';
 import type { FileLineWorkerData } from './file-line-worker.js';
+import { startWorker, workerEntry } from './worker-start.js';
 
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_ENTRY = new URL(`./file-line-worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
+const WORKER_ENTRY = workerEntry('file-line-worker', import.meta.url);
 
 /**
  * The worker holds a few batches (a few MB); without limits V8 would let its heap grow with the
@@ -17,14 +17,6 @@ const WORKER_ENTRY = new URL(`./file-line-worker.${FROM_SOURCE ? 'ts' : 'js'}`, 
  * `npm run bench -- --alleen bestand`, BENCHMARKS.md).
  */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 48 };
-
-/** Starts the worker: the built entry as it is; from source (tests, `tsx`), with tsx registered in the worker first. */
-function startWorker(workerData: FileLineWorkerData): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_ENTRY, { workerData, resourceLimits: WORKER_LIMITS });
-  // A worker does not get the `--import tsx` hooks of a process started with it (Node 20).
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_ENTRY.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData, resourceLimits: WORKER_LIMITS });
-}
 
 /**
  * Batches checked ahead of the one being stored (~0.5 MB each): enough to keep both threads busy
@@ -52,7 +44,7 @@ export class WorkerLineChecker implements LineChecker {
   }
 
   async *batches(job: LineCheckJob, now: () => number): AsyncGenerator<CheckedBatch> {
-    const worker = startWorker({ ...this.#setup, job });
+    const worker: Worker = startWorker(WORKER_ENTRY, { workerData: { ...this.#setup, job } satisfies FileLineWorkerData, resourceLimits: WORKER_LIMITS });
     // Batches as they arrive; the worker's 'error' rejects the iteration, its exit ends it.
     const messages = on(worker, 'message', { close: ['exit'] }) as AsyncIterableIterator<[CheckedBatch]>;
     try {

@@ -1,6 +1,6 @@
 import { processingRecordFor, type OperationContext } from '../../audit/operation-context.js';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
-import type { Pseudonymiser } from '../../audit/pseudonymiser.js';
+import type { PseudonymSource } from '../../audit/pseudonymiser.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.js';
 import type { Clock } from '../../security/clock.js';
 import type { AanwijzingRow, DecideChange, InsertOutcome, NewAanwijzing, RecordsFor } from '../../store/aanwijzing-rows.js';
@@ -66,7 +66,7 @@ export class AanwijzingService {
     registry: PartyRegistry;
     regelingen: Regelingen;
     clock: Clock;
-    pseudonymiser: Pseudonymiser;
+    pseudonymiser: PseudonymSource;
     signatures: PayloadSignatureCheck;
   }) {}
 

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { components } from '../../../openapi/ketenpoort.js';
 import { processingRecordFor, type OperationContext } from '../../audit/operation-context.js';
 import type { ProcessingRecord } from '../../audit/processing-record.js';
-import type { Pseudonymiser } from '../../audit/pseudonymiser.js';
+import type { PseudonymSource } from '../../audit/pseudonymiser.js';
 import { InvalidInputError, NotFoundError, type InvalidParam } from '../../errors.js';
 import type { Clock } from '../../security/clock.js';
 import { ALL_REGELINGEN, scopeCovers, type OptOutRow } from '../../store/opt-out-rows.js';
@@ -36,7 +36,7 @@ export class OptOutService {
   /** Wakes long polls of this instance when the register changes here. */
   readonly #changed = new EventEmitter().setMaxListeners(0);
 
-  constructor(private readonly deps: { store: Store; registry: PartyRegistry; regelingen: Regelingen; clock: Clock; pseudonymiser: Pseudonymiser }) {}
+  constructor(private readonly deps: { store: Store; registry: PartyRegistry; regelingen: Regelingen; clock: Clock; pseudonymiser: PseudonymSource }) {}
 
   /** Registers an opt-out (or returns the active one with the same scope). */
   async register(ctx: OperationContext, input: OptOutRegistratie): Promise<{ created: boolean; optOut: OptOut }> {
@@ -82,7 +82,8 @@ export class OptOutService {
     }
     if (problems.length > 0) throw new InvalidInputError(`${problems.length} invalid item(s); see invalidParams.`, problems.slice(0, 1000));
     const unique = [...new Set(input.burgerservicenummers)];
-    const found = await this.deps.store.lookupOptOuts(unique, () => unique.map((bsn) => this.#record(ctx, 'opt-out.opvragen', bsn)));
+    const pseudonyms = await this.deps.pseudonymiser.pseudonyms(unique);
+    const found = await this.deps.store.lookupOptOuts(unique, () => unique.map((bsn, i) => this.#record(ctx, 'opt-out.opvragen', bsn, undefined, pseudonyms[i])));
     return {
       resultaten: input.burgerservicenummers.map((bsn) => {
         const scopes = found.get(bsn) ?? [];
@@ -101,15 +102,17 @@ export class OptOutService {
   /** Follows these persons' opt-out changes (for the requester: the municipality when a vendor acts for it). */
   async follow(ctx: OperationContext, bsns: readonly string[]): Promise<{ aantal: number; gewijzigd: number }> {
     const unique = this.#checked(bsns);
+    const pseudonyms = await this.deps.pseudonymiser.pseudonyms(unique);
     const gewijzigd = await this.deps.store.follow(ctx.requester.oin, unique, this.deps.clock.now().getTime(),
-      () => unique.map((bsn) => this.#record(ctx, 'volgindicatie.plaatsen', bsn)));
+      () => unique.map((bsn, i) => this.#record(ctx, 'volgindicatie.plaatsen', bsn, undefined, pseudonyms[i])));
     return { aantal: unique.length, gewijzigd };
   }
 
   /** Stops following these persons. */
   async unfollow(ctx: OperationContext, bsns: readonly string[]): Promise<{ aantal: number; gewijzigd: number }> {
     const unique = this.#checked(bsns);
-    const gewijzigd = await this.deps.store.unfollow(ctx.requester.oin, unique, () => unique.map((bsn) => this.#record(ctx, 'volgindicatie.verwijderen', bsn)));
+    const pseudonyms = await this.deps.pseudonymiser.pseudonyms(unique);
+    const gewijzigd = await this.deps.store.unfollow(ctx.requester.oin, unique, () => unique.map((bsn, i) => this.#record(ctx, 'volgindicatie.verwijderen', bsn, undefined, pseudonyms[i])));
     return { aantal: unique.length, gewijzigd };
   }
 
@@ -190,9 +193,10 @@ export class OptOutService {
     };
   }
 
-  #record(ctx: OperationContext, name: string, bsn: string, resourceId?: string): ProcessingRecord {
+  /** A processing record about `bsn`; its pseudonym when the caller computed it already (many at once). */
+  #record(ctx: OperationContext, name: string, bsn: string, resourceId?: string, dataSubjectId = this.deps.pseudonymiser.pseudonym(bsn)): ProcessingRecord {
     return processingRecordFor(ctx, {
-      name, processingActivityId: OPT_OUT_ACTIVITY, dataSubjectId: this.deps.pseudonymiser.pseudonym(bsn), endTime: this.deps.clock.now(),
+      name, processingActivityId: OPT_OUT_ACTIVITY, dataSubjectId, endTime: this.deps.clock.now(),
       ...(resourceId ? { resourceId } : {}),
     });
   }
