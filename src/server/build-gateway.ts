@@ -88,7 +88,9 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   const authorizer = new BearerAuthorizer({ tokens: deps.tokens, registry: deps.registry });
   const validator = new RequestValidator(contract);
   const tokenEndpointUrl = `${config.api.publicUrl}${API_PREFIX}/oauth/token`;
-  const pseudonymiser = new ParallelPseudonymiser(deps.pseudonymKey);
+  const pseudonymiser = new ParallelPseudonymiser(deps.pseudonymKey, {
+    onWorkerLost: (error) => deps.logger.warn({ err: error }, 'the pseudonym worker stopped; its jobs are computed on the request thread, the next large look-up starts a new one'),
+  });
   const aanwijzingen = new AanwijzingService({
     store: deps.store,
     registry: deps.registry,

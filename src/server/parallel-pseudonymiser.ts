@@ -20,6 +20,8 @@ export interface ParallelPseudonymiserOptions {
   readonly idleMs?: number;
   /** The worker's entry; tests give one that fails. */
   readonly entry?: URL;
+  /** Told when the worker fails or exits unasked (its jobs are computed on the calling thread then). */
+  readonly onWorkerLost?: (error: Error) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export class ParallelPseudonymiser implements PseudonymSource {
   readonly #parallelFrom: number;
   readonly #idleMs: number;
   readonly #entry: URL;
+  readonly #onWorkerLost: (error: Error) => void;
   readonly #pending = new Map<number, Pending>();
   #worker: Worker | undefined;
   #nextId = 1;
@@ -51,6 +54,7 @@ export class ParallelPseudonymiser implements PseudonymSource {
     this.#parallelFrom = options.parallelFrom ?? 1000;
     this.#idleMs = options.idleMs ?? 300_000;
     this.#entry = options.entry ?? WORKER_ENTRY;
+    this.#onWorkerLost = options.onWorkerLost ?? (() => {});
   }
 
   /** Whether a worker thread is running now. */
@@ -96,7 +100,7 @@ export class ParallelPseudonymiser implements PseudonymSource {
   }
 
   #start(): Worker {
-    // The worker's heap holds one job (a few hundred KB); small limits keep its memory small.
+    // The worker handles one job at a time (≤ 5,000 BSNs, under 1 MB with its answer): small limits keep its memory small.
     const worker = startWorker(this.#entry, { workerData: new Uint8Array(this.#key), resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } });
     worker.on('message', (answer: PseudonymAnswer) => {
       const job = this.#pending.get(answer.id);
@@ -107,8 +111,15 @@ export class ParallelPseudonymiser implements PseudonymSource {
         this.#idleTimer = setTimeout(() => this.#retire(worker), this.#idleMs).unref();
       }
     });
-    worker.on('error', () => this.#lost(worker));
-    worker.on('exit', () => this.#lost(worker));
+    worker.on('error', (error) => {
+      if (this.#worker === worker) this.#onWorkerLost(error);
+      this.#lost(worker);
+    });
+    // After an 'error' the worker is let go already; an exit while it is still ours was not asked for.
+    worker.on('exit', (code) => {
+      if (this.#worker === worker) this.#onWorkerLost(new Error(`the pseudonym worker exited with code ${code}`));
+      this.#lost(worker);
+    });
     this.#worker = worker;
     return worker;
   }

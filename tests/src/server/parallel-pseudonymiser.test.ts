@@ -41,27 +41,33 @@ t.test('batches at the same time each get their own answers', async (t) => {
 });
 
 t.test('the worker ends after the idle time and starts again for the next batch', async (t) => {
-  const p = new ParallelPseudonymiser(key, { parallelFrom: 10, idleMs: 20 });
+  const lost: Error[] = [];
+  const p = new ParallelPseudonymiser(key, { parallelFrom: 10, idleMs: 20, onWorkerLost: (error) => lost.push(error) });
   t.teardown(() => p.close());
   await p.pseudonyms(bsns(50));
   await until(() => !p.workerRunning, 'the idle worker ended');
+  await sleep(50);
+  t.same(lost, [], 'an idle end is not a loss');
   const input = bsns(50, 500_000_000);
   t.same(await p.pseudonyms(input), expected(input));
   t.equal(p.workerRunning, true);
 });
 
 t.test('a worker that dies holding a job: the job is computed on the calling thread, the next batch starts a new worker', async (t) => {
-  const p = new ParallelPseudonymiser(key, { parallelFrom: 10, entry: dyingWorker });
+  const lost: Error[] = [];
+  const p = new ParallelPseudonymiser(key, { parallelFrom: 10, entry: dyingWorker, onWorkerLost: (error) => lost.push(error) });
   t.teardown(() => p.close());
   for (const from of [100_000_000, 600_000_000]) {
     const input = bsns(80, from);
     t.same(await p.pseudonyms(input), expected(input), `batch from ${from}`);
     await until(() => !p.workerRunning, 'the dead worker is let go');
   }
+  t.same(lost.map((e) => e.message), ['the pseudonym worker exited with code 3', 'the pseudonym worker exited with code 3'], 'each loss told once');
 });
 
 t.test('input that cannot be pseudonymised rejects, whichever half it is in', async (t) => {
-  const p = new ParallelPseudonymiser(key, { parallelFrom: 10 });
+  const lost: Error[] = [];
+  const p = new ParallelPseudonymiser(key, { parallelFrom: 10, onWorkerLost: (error) => lost.push(error) });
   t.teardown(() => p.close());
   const tooLong = '1'.repeat(17);
   for (const at of [0, 99]) {
@@ -71,6 +77,7 @@ t.test('input that cannot be pseudonymised rejects, whichever half it is in', as
   }
   const input = bsns(100, 700_000_000);
   t.same(await p.pseudonyms(input), expected(input), 'and the next batch is answered');
+  t.same(lost.map((e) => e.name), ['RangeError'], 'the worker that threw is told once (the front half threw first the other time)');
 });
 
 t.test('after close: answers on the calling thread, no worker', async (t) => {
