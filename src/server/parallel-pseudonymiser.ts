@@ -111,15 +111,9 @@ export class ParallelPseudonymiser implements PseudonymSource {
         this.#idleTimer = setTimeout(() => this.#retire(worker), this.#idleMs).unref();
       }
     });
-    worker.on('error', (error) => {
-      if (this.#worker === worker) this.#onWorkerLost(error);
-      this.#lost(worker);
-    });
-    // After an 'error' the worker is let go already; an exit while it is still ours was not asked for.
-    worker.on('exit', (code) => {
-      if (this.#worker === worker) this.#onWorkerLost(new Error(`the pseudonym worker exited with code ${code}`));
-      this.#lost(worker);
-    });
+    worker.on('error', (error) => this.#lost(worker, error));
+    // After an 'error', or when retired or closed, the worker is let go already: only an exit nobody asked for counts.
+    worker.on('exit', (code) => this.#lost(worker, new Error(`the pseudonym worker exited with code ${code}`)));
     this.#worker = worker;
     return worker;
   }
@@ -130,10 +124,11 @@ export class ParallelPseudonymiser implements PseudonymSource {
     void worker.terminate();
   }
 
-  /** The worker is gone (failed, exited or closed): its jobs are computed here. */
-  #lost(worker: Worker | undefined): void {
+  /** The worker is gone (failed, exited or closed): its jobs are computed here, and a failure is told once. */
+  #lost(worker: Worker | undefined, failure?: Error): void {
     if (worker === undefined || this.#worker !== worker) return;
     this.#worker = undefined;
+    if (failure) this.#onWorkerLost(failure);
     clearTimeout(this.#idleTimer);
     const jobs = [...this.#pending.values()];
     this.#pending.clear();

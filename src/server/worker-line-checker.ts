@@ -1,5 +1,4 @@
 import { on } from 'node:events';
-import type { Worker } from 'node:worker_threads';
 import type { CheckedBatch, LineCheckJob, LineChecker } from '../domain/aanleveringen/file-line-checks.js';
 import type { Party } from '../domain/party-registry.js';
 import type { Regelingen } from '../domain/regelingen-config.js';
@@ -44,7 +43,7 @@ export class WorkerLineChecker implements LineChecker {
   }
 
   async *batches(job: LineCheckJob, now: () => number): AsyncGenerator<CheckedBatch> {
-    const worker: Worker = startWorker(WORKER_ENTRY, { workerData: { ...this.#setup, job } satisfies FileLineWorkerData, resourceLimits: WORKER_LIMITS });
+    const worker = startWorker(WORKER_ENTRY, { workerData: { ...this.#setup, job } satisfies FileLineWorkerData, resourceLimits: WORKER_LIMITS });
     // Batches as they arrive; the worker's 'error' rejects the iteration, its exit ends it.
     const messages = on(worker, 'message', { close: ['exit'] }) as AsyncIterableIterator<[CheckedBatch]>;
     try {

@@ -82,8 +82,7 @@ export class OptOutService {
     }
     if (problems.length > 0) throw new InvalidInputError(`${problems.length} invalid item(s); see invalidParams.`, problems.slice(0, 1000));
     const unique = [...new Set(input.burgerservicenummers)];
-    const pseudonyms = await this.deps.pseudonymiser.pseudonyms(unique);
-    const found = await this.deps.store.lookupOptOuts(unique, () => unique.map((bsn, i) => this.#record(ctx, 'opt-out.opvragen', bsn, undefined, pseudonyms[i])));
+    const found = await this.deps.store.lookupOptOuts(unique, await this.#recordsAbout(ctx, 'opt-out.opvragen', unique));
     return {
       resultaten: input.burgerservicenummers.map((bsn) => {
         const scopes = found.get(bsn) ?? [];
@@ -102,17 +101,15 @@ export class OptOutService {
   /** Follows these persons' opt-out changes (for the requester: the municipality when a vendor acts for it). */
   async follow(ctx: OperationContext, bsns: readonly string[]): Promise<{ aantal: number; gewijzigd: number }> {
     const unique = this.#checked(bsns);
-    const pseudonyms = await this.deps.pseudonymiser.pseudonyms(unique);
     const gewijzigd = await this.deps.store.follow(ctx.requester.oin, unique, this.deps.clock.now().getTime(),
-      () => unique.map((bsn, i) => this.#record(ctx, 'volgindicatie.plaatsen', bsn, undefined, pseudonyms[i])));
+      await this.#recordsAbout(ctx, 'volgindicatie.plaatsen', unique));
     return { aantal: unique.length, gewijzigd };
   }
 
   /** Stops following these persons. */
   async unfollow(ctx: OperationContext, bsns: readonly string[]): Promise<{ aantal: number; gewijzigd: number }> {
     const unique = this.#checked(bsns);
-    const pseudonyms = await this.deps.pseudonymiser.pseudonyms(unique);
-    const gewijzigd = await this.deps.store.unfollow(ctx.requester.oin, unique, () => unique.map((bsn, i) => this.#record(ctx, 'volgindicatie.verwijderen', bsn, undefined, pseudonyms[i])));
+    const gewijzigd = await this.deps.store.unfollow(ctx.requester.oin, unique, await this.#recordsAbout(ctx, 'volgindicatie.verwijderen', unique));
     return { aantal: unique.length, gewijzigd };
   }
 
@@ -191,6 +188,16 @@ export class OptOutService {
       ...(row.einde !== null ? { tijdstipEinde: new Date(row.einde).toISOString() } : {}),
       ...(row.ingetrokkenDoor ? { ingetrokkenDoor: party(row.ingetrokkenDoor) } : {}),
     };
+  }
+
+  /**
+   * The records of one operation about many persons, for the store to call inside its transaction
+   * (their end time is then). The pseudonyms are computed first, outside the transaction and on
+   * two threads when there are many.
+   */
+  async #recordsAbout(ctx: OperationContext, name: string, bsns: readonly string[]): Promise<() => ProcessingRecord[]> {
+    const pseudonyms = await this.deps.pseudonymiser.pseudonyms(bsns);
+    return () => bsns.map((bsn, i) => this.#record(ctx, name, bsn, undefined, pseudonyms[i]));
   }
 
   /** A processing record about `bsn`; its pseudonym when the caller computed it already (many at once). */
